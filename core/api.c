@@ -1,0 +1,107 @@
+/*
+ * api: the route table and the dispatch every request goes through, plus
+ * the input helpers handlers share.
+ */
+#include "autoconf.h"
+
+#include <string.h>
+
+#include "api.h"
+#include "log.h"
+
+const struct route api_routes[] = {
+	{ "GET",	"/api/v1/health",	api_health,		0 },
+	{ "POST",	"/api/v1/session",	api_session_create,	0 },
+	{ "GET",	"/metrics",		api_metrics,		0 },
+};
+const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
+
+void
+api_dispatch(struct api_ctx *c)
+{
+	struct request_error	e;
+	char			allow[64];
+	int			rc;
+
+	c->route = api_nroutes;
+	rc = request_parse(c->req, &e);
+	log_set_rid(c->req->rid);
+	response_header(c->resp, "X-Request-Id", c->req->rid);
+	if (rc == -1) {
+		response_error(c->resp, e.status, e.code, e.message, e.field);
+		return;
+	}
+	switch (router_match(api_routes, api_nroutes, c->req, &c->route,
+	    allow, sizeof(allow))) {
+	case ROUTER_NOT_FOUND:
+		response_error(c->resp, 404, "not_found", "no such resource",
+		    NULL);
+		return;
+	case ROUTER_BAD_METHOD:
+		response_header(c->resp, "Allow", allow);
+		response_error(c->resp, 405, "method_not_allowed",
+		    "this resource does not take that method", NULL);
+		return;
+	case ROUTER_FOUND:
+		break;
+	}
+	api_routes[c->route].fn(c);
+	if (!c->resp->started) {
+		log_error("event=handler_bug route=%s msg=\"no response\"",
+		    api_routes[c->route].pattern);
+		response_error(c->resp, 500, "internal", "internal error", NULL);
+	}
+}
+
+json_t *
+api_body_object(struct api_ctx *c)
+{
+	struct request_error	 e;
+	json_t			*j;
+
+	if ((j = request_json(c->req, &e)) == NULL) {
+		response_error(c->resp, e.status, e.code, e.message, e.field);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		response_error(c->resp, 400, "bad_request",
+		    "the body must be a JSON object", NULL);
+		return NULL;
+	}
+	return j;
+}
+
+int
+api_string(struct api_ctx *c, json_t *obj, const char *key, int required,
+    size_t min, size_t max, const char **out)
+{
+	json_t		*v = json_object_get(obj, key);
+	const char	*s;
+	size_t		 len;
+	char		 msg[128];
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (!required)
+			return 0;
+		snprintf(msg, sizeof(msg), "%s is required", key);
+		goto bad;
+	}
+	if (!json_is_string(v)) {
+		snprintf(msg, sizeof(msg), "%s must be a string", key);
+		goto bad;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (len < min || len > max) {
+		snprintf(msg, sizeof(msg), "%s must be %zu to %zu bytes long",
+		    key, min, max);
+		goto bad;
+	}
+	*out = s;
+	return 0;
+bad:
+	response_error(c->resp, 400, "bad_request",
+	    util_pool_strdup(c->req->pool, msg), key);
+	return -1;
+}

@@ -1,0 +1,230 @@
+/*
+ * store: SQLite connection, migrations and the prepared statement cache.
+ * See store.h for the contract.
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+struct cached {
+	const char	*sql;
+	sqlite3_stmt	*stmt;
+};
+
+struct store {
+	sqlite3		*db;
+	struct cached	*cache;
+	size_t		 ncache;
+	size_t		 capcache;
+};
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+int
+store_exec(struct store *st, const char *sql, char *err, size_t errlen)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		if (err != NULL)
+			snprintf(err, errlen, "%s", msg ? msg : "sqlite error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, int busy_ms, char *err, size_t errlen)
+{
+	struct store	*st;
+	char		 pragmas[512];
+
+	st = xcalloc(1, sizeof(*st));
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database: %s",
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, busy_ms);
+	snprintf(pragmas, sizeof(pragmas),
+	    "PRAGMA journal_mode=WAL;"
+	    "PRAGMA synchronous=FULL;"
+	    "PRAGMA foreign_keys=ON;"
+	    "PRAGMA secure_delete=ON;"
+	    "PRAGMA trusted_schema=OFF;");
+	if (store_exec(st, pragmas, err, errlen) == -1)
+		goto fail;
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	size_t	i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->ncache; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	free(st->cache);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int
+store_schema_latest(void)
+{
+	return store_migrations[store_nmigrations - 1].version;
+}
+
+int
+store_schema_version(struct store *st, int *v)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if ((s = store_prepare(st, "PRAGMA user_version")) == NULL)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*v = sqlite3_column_int(s, 0);
+		rc = 0;
+	}
+	store_done(s);
+	return rc;
+}
+
+int
+store_health(struct store *st, char *err, size_t errlen)
+{
+	int	v;
+
+	if (store_schema_version(st, &v) == -1) {
+		snprintf(err, errlen, "database does not answer: %s",
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (v != store_schema_latest()) {
+		snprintf(err, errlen, "schema version %d, expected %d", v,
+		    store_schema_latest());
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_migrate(struct store *st, int *applied, char *err, size_t errlen)
+{
+	int	i, v;
+	char	sql[64];
+
+	*applied = 0;
+	if (store_schema_version(st, &v) == -1) {
+		snprintf(err, errlen, "cannot read schema version: %s",
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (v > store_schema_latest()) {
+		snprintf(err, errlen, "database schema %d is newer than this "
+		    "program (%d)", v, store_schema_latest());
+		return -1;
+	}
+	for (i = 0; i < store_nmigrations; i++) {
+		if (store_migrations[i].version <= v)
+			continue;
+		if (store_begin(st) == -1) {
+			snprintf(err, errlen, "begin: %s", sqlite3_errmsg(st->db));
+			return -1;
+		}
+		/* Another process may have migrated while we waited. */
+		if (store_schema_version(st, &v) == -1)
+			goto fail;
+		if (store_migrations[i].version <= v) {
+			store_rollback(st);
+			continue;
+		}
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d",
+		    store_migrations[i].version);
+		if (store_exec(st, store_migrations[i].sql, err, errlen) == -1 ||
+		    store_exec(st, sql, err, errlen) == -1 ||
+		    store_commit(st) == -1)
+			goto fail;
+		log_info("event=migrate version=%d name=%s",
+		    store_migrations[i].version,
+		    log_quote_tmp(store_migrations[i].name));
+		(*applied)++;
+	}
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+sqlite3_stmt *
+store_prepare(struct store *st, const char *sql)
+{
+	size_t		 i;
+	sqlite3_stmt	*s;
+
+	for (i = 0; i < st->ncache; i++)
+		if (st->cache[i].sql == sql)
+			return st->cache[i].stmt;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+	    NULL) != SQLITE_OK) {
+		log_error("event=sql_prepare error=%s",
+		    log_quote_tmp(sqlite3_errmsg(st->db)));
+		return NULL;
+	}
+	if (st->ncache == st->capcache) {
+		st->capcache = st->capcache ? st->capcache * 2 : 32;
+		st->cache = xrealloc(st->cache,
+		    st->capcache * sizeof(*st->cache));
+	}
+	st->cache[st->ncache].sql = sql;
+	st->cache[st->ncache].stmt = s;
+	st->ncache++;
+	return s;
+}
+
+void
+store_done(sqlite3_stmt *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+int
+store_begin(struct store *st)
+{
+	return store_exec(st, "BEGIN IMMEDIATE", NULL, 0);
+}
+
+int
+store_commit(struct store *st)
+{
+	return store_exec(st, "COMMIT", NULL, 0);
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		(void)store_exec(st, "ROLLBACK", NULL, 0);
+}

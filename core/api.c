@@ -12,6 +12,9 @@
 const struct route api_routes[] = {
 	{ "GET",	"/api/v1/health",	api_health,		0 },
 	{ "POST",	"/api/v1/session",	api_session_create,	0 },
+	{ "DELETE",	"/api/v1/session",	api_session_delete,	ROUTE_AUTH },
+	{ "GET",	"/api/v1/me",		api_me,			ROUTE_AUTH },
+	{ "GET",	"/api/v1/audit",	api_audit_list,		ROUTE_AUTH },
 	{ "GET",	"/metrics",		api_metrics,		0 },
 };
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
@@ -45,6 +48,9 @@ api_dispatch(struct api_ctx *c)
 	case ROUTER_FOUND:
 		break;
 	}
+	if ((api_routes[c->route].flags & ROUTE_AUTH) &&
+	    api_authenticate(c) == -1)
+		return;
 	api_routes[c->route].fn(c);
 	if (!c->resp->started) {
 		log_error("event=handler_bug route=%s msg=\"no response\"",

@@ -11,18 +11,35 @@
 
 #include <jansson.h>
 
+#include "access.h"
+#include "auth.h"
 #include "config.h"
 #include "request.h"
 #include "response.h"
 #include "router.h"
+#include "audit.h"
+#include "session.h"
 #include "store.h"
+
+/* Route flags. */
+#define ROUTE_AUTH	0x1	/* needs a signed-in user or an API token */
 
 struct api_ctx {
 	struct request		*req;
 	struct response		*resp;
 	struct store		*store;
 	const struct config	*cfg;
+	struct auth		*auth;
+	long long		 now;		/* unix seconds, for this request */
 	size_t			 route;		/* index, api_nroutes: none */
+
+	/* Set by api_authenticate(). */
+	int			 signed_in;
+	int			 via_cookie;
+	struct principal	 who;
+	struct session		 sess;
+	char			 org_slug[64];
+	char			 actor[300];
 };
 
 extern const struct route	api_routes[];
@@ -46,9 +63,43 @@ json_t	*api_body_object(struct api_ctx *);
 int	api_string(struct api_ctx *, json_t *obj, const char *key, int required,
 	    size_t min, size_t max, const char **out);
 
+/*
+ * Find who is calling: a Bearer token, or the session cookie (checked for
+ * expiry, refreshed against the directory when due, and for state changes
+ * CSRF-checked). Returns 0 with c->who set, or -1 having answered 401/403.
+ */
+int	api_authenticate(struct api_ctx *);
+
+/*
+ * The access check with its consequences: 0 when allowed; otherwise the
+ * refusal is audited and answered (403, or 404 for another organization's
+ * object) and -1 returned. target names the object for the audit trail.
+ */
+int	api_allow(struct api_ctx *, enum access_action,
+	    const struct access_object *, const char *target);
+
+/* Audit an event by the caller in its own transaction (reads, refusals).
+ * detail is borrowed. 0 or -1. */
+int	api_audit(struct api_ctx *, const char *action, const char *target,
+	    json_t *detail);
+/* The audit event for the caller, to append inside a transaction. */
+void	api_audit_event(struct api_ctx *, struct audit_event *,
+	    const char *action, const char *target, json_t *detail);
+
+/* A sign-in with an Origin header must come from our own origin. */
+int	api_sign_in_origin_ok(struct api_ctx *);
+
+/* Name of the session cookie (depends on session.insecure_cookie). */
+const char *api_cookie_name(const struct api_ctx *);
+/* JSON array of role names for a role bit set. */
+json_t	*api_roles_json(unsigned roles);
+
 /* Handlers. */
 void	api_health(struct api_ctx *);
 void	api_metrics(struct api_ctx *);
 void	api_session_create(struct api_ctx *);
+void	api_session_delete(struct api_ctx *);
+void	api_me(struct api_ctx *);
+void	api_audit_list(struct api_ctx *);
 
 #endif

@@ -25,7 +25,7 @@
 #define CFG_STEPS	1000000
 
 enum cfg_type { CFG_INT, CFG_STRING, CFG_PATH, CFG_OCTAL, CFG_LOGLEVEL,
-    CFG_TABLE };
+    CFG_BOOL, CFG_TABLE, CFG_ORGS };
 
 struct cfg_field {
 	const char		*key;
@@ -46,8 +46,38 @@ static const struct cfg_field listen_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 
+static const struct cfg_field directory_fields[] = {
+	F("url", CFG_STRING, dir.url, 8, 512),
+	F("starttls", CFG_BOOL, dir.starttls, 0, 0),
+	F("ca_file", CFG_PATH, dir.ca_file, 1, 4096),
+	F("bind_dn", CFG_STRING, dir.bind_dn, 1, 1024),
+	F("bind_password_file", CFG_PATH, dir.bind_password_file, 1, 4096),
+	F("base_dn", CFG_STRING, dir.base_dn, 1, 1024),
+	F("user_filter", CFG_STRING, dir.user_filter, 3, 1024),
+	F("name_attr", CFG_STRING, dir.name_attr, 1, 64),
+	F("group_mode", CFG_STRING, dir.group_mode, 6, 8),
+	F("group_base", CFG_STRING, dir.group_base, 1, 1024),
+	F("group_filter", CFG_STRING, dir.group_filter, 3, 1024),
+	F("nested_filter", CFG_STRING, dir.nested_filter, 3, 1024),
+	F("network_timeout", CFG_INT, dir.network_timeout, 1, 120),
+	F("timeout", CFG_INT, dir.timeout, 1, 300),
+	F("refresh", CFG_INT, dir.refresh, 1, 86400),
+	F("max_message", CFG_INT, dir.max_message, 4096, 67108864),
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+
+static const struct cfg_field session_fields[] = {
+	F("idle_timeout", CFG_INT, session_idle, 1, 86400),
+	F("absolute_timeout", CFG_INT, session_absolute, 1, 604800),
+	F("insecure_cookie", CFG_BOOL, insecure_cookie, 0, 0),
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+
 static const struct cfg_field top_fields[] = {
 	{ "listen", CFG_TABLE, 0, 0, 0, listen_fields },
+	{ "directory", CFG_TABLE, 0, 0, 0, directory_fields },
+	{ "session", CFG_TABLE, 0, 0, 0, session_fields },
+	{ "organizations", CFG_ORGS, 0, 0, 0, NULL },
 	F("workers", CFG_INT, workers, 1, 64),
 	F("database", CFG_PATH, database, 1, 4096),
 	F("max_body", CFG_INT, max_body, 1024, 1073741824LL),
@@ -89,12 +119,33 @@ cfg_hook(lua_State *L, lua_Debug *ar)
 	luaL_error(L, "configuration runs too long");
 }
 
+/* out = prefix "." key (or key alone at the top), cut to fit. */
+static void
+kpath(char *out, size_t outlen, const char *prefix, const char *key)
+{
+	size_t	o = 0, n;
+
+	n = strlen(prefix);
+	if (n > 0) {
+		if (n > outlen - 2)
+			n = outlen - 2;
+		memcpy(out, prefix, n);
+		o = n;
+		out[o++] = '.';
+	}
+	n = strlen(key);
+	if (n > outlen - 1 - o)
+		n = outlen - 1 - o;
+	memcpy(out + o, key, n);
+	out[o + n] = '\0';
+}
+
 static char *
 resolve_path(const struct config *c, const char *p)
 {
 	if (p[0] == '/')
 		return xstrdup(p);
-	return xasprintf("%s/%s", c->dir, p);
+	return xasprintf("%s/%s", c->confdir, p);
 }
 
 /* Check the value at the top of L against f and store it in c. */
@@ -110,6 +161,13 @@ cfg_field_set(lua_State *L, struct config *c, const struct cfg_field *f,
 	enum log_level	 lvl;
 
 	switch (f->type) {
+	case CFG_BOOL:
+		if (!lua_isboolean(L, -1)) {
+			snprintf(err, errlen, "%s: must be true or false", kp);
+			return -1;
+		}
+		*(int *)dst = lua_toboolean(L, -1);
+		return 0;
 	case CFG_INT:
 		if (!lua_isinteger(L, -1)) {
 			snprintf(err, errlen, "%s: must be a whole number", kp);
@@ -138,6 +196,7 @@ cfg_field_set(lua_State *L, struct config *c, const struct cfg_field *f,
 		}
 		break;
 	case CFG_TABLE:
+	case CFG_ORGS:
 		return -1;	/* handled by the caller */
 	}
 
@@ -172,6 +231,9 @@ cfg_field_set(lua_State *L, struct config *c, const struct cfg_field *f,
 	return 0;
 }
 
+static int	cfg_orgs(lua_State *, struct config *, const char *, char *,
+		    size_t);
+
 /*
  * Walk the table at the top of L with schema fields; prefix is the key path
  * of the table ("" at the top). Every key must be a known string.
@@ -192,7 +254,7 @@ cfg_walk(lua_State *L, struct config *c, const struct cfg_field *fields,
 			return -1;
 		}
 		k = lua_tostring(L, -2);
-		snprintf(kp, sizeof(kp), "%s%s%s", prefix, *prefix ? "." : "", k);
+		kpath(kp, sizeof(kp), prefix, k);
 		for (f = fields; f->key != NULL; f++)
 			if (strcmp(f->key, k) == 0)
 				break;
@@ -200,18 +262,274 @@ cfg_walk(lua_State *L, struct config *c, const struct cfg_field *fields,
 			snprintf(err, errlen, "%s: unknown key", kp);
 			return -1;
 		}
-		if (f->type == CFG_TABLE) {
+		if (f->type == CFG_TABLE || f->type == CFG_ORGS) {
 			if (!lua_istable(L, -1)) {
 				snprintf(err, errlen, "%s: must be a table", kp);
 				return -1;
 			}
-			if (cfg_walk(L, c, f->sub, kp, err, errlen) == -1)
+			if (f->sub == directory_fields)
+				c->has_directory = 1;
+			if (f->type == CFG_ORGS) {
+				if (cfg_orgs(L, c, kp, err, errlen) == -1)
+					return -1;
+			} else if (cfg_walk(L, c, f->sub, kp, err, errlen) == -1)
 				return -1;
 		} else if (cfg_field_set(L, c, f, kp, err, errlen) == -1)
 			return -1;
 		lua_pop(L, 1);
 	}
 	return 0;
+}
+
+/* A string at the top of L, 1..max bytes without NUL, or an error. */
+static int
+cfg_str(lua_State *L, const char *kp, size_t max, char **out, char *err,
+    size_t errlen)
+{
+	const char	*s;
+	size_t		 len;
+
+	if (lua_type(L, -1) != LUA_TSTRING) {
+		snprintf(err, errlen, "%s: must be a string", kp);
+		return -1;
+	}
+	s = lua_tolstring(L, -1, &len);
+	if (len == 0 || len > max || strlen(s) != len) {
+		snprintf(err, errlen, "%s: must be 1 to %zu bytes, no NUL", kp,
+		    max);
+		return -1;
+	}
+	free(*out);
+	*out = xstrdup(s);
+	return 0;
+}
+
+/* organizations.<slug>.roles = { cso = "cn=...", ... } */
+static int
+cfg_org_roles(lua_State *L, struct config_org *o, const char *prefix,
+    char *err, size_t errlen)
+{
+	char		 kp[192];
+	enum role	 r;
+
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		if (lua_type(L, -2) != LUA_TSTRING ||
+		    access_role_parse(lua_tostring(L, -2), &r) == -1) {
+			kpath(kp, sizeof(kp), prefix,
+			    lua_type(L, -2) == LUA_TSTRING ?
+			    lua_tostring(L, -2) : "?");
+			snprintf(err, errlen, "%s: not a role (applicant, "
+			    "screening, interviewer, adjudicator, authority, cso, "
+			    "appeals, auditor, admin)", kp);
+			return -1;
+		}
+		kpath(kp, sizeof(kp), prefix, access_role_name(r));
+		if (cfg_str(L, kp, 1024, &o->roles[r], err, errlen) == -1)
+			return -1;
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+/* organizations.<slug>.see_all = { "screening", ... } */
+static int
+cfg_org_see_all(lua_State *L, struct config_org *o, const char *kp,
+    char *err, size_t errlen)
+{
+	enum role	r;
+
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		if (!lua_isinteger(L, -2) || lua_type(L, -1) != LUA_TSTRING ||
+		    access_role_parse(lua_tostring(L, -1), &r) == -1) {
+			snprintf(err, errlen, "%s: must be a list of role names",
+			    kp);
+			return -1;
+		}
+		o->see_all |= ROLE_BIT(r);
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+static int
+cfg_org(lua_State *L, struct config_org *o, const char *prefix, char *err,
+    size_t errlen)
+{
+	char		 kp[160];
+	const char	*k;
+
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+		kpath(kp, sizeof(kp), prefix, k);
+		if (strcmp(k, "ou") == 0) {
+			if (cfg_str(L, kp, 1024, &o->ou, err, errlen) == -1)
+				return -1;
+		} else if (strcmp(k, "group") == 0) {
+			if (cfg_str(L, kp, 1024, &o->group, err, errlen) == -1)
+				return -1;
+		} else if (strcmp(k, "roles") == 0 || strcmp(k, "see_all") == 0) {
+			if (!lua_istable(L, -1)) {
+				snprintf(err, errlen, "%s: must be a table", kp);
+				return -1;
+			}
+			if ((k[0] == 'r' ? cfg_org_roles(L, o, kp, err, errlen) :
+			    cfg_org_see_all(L, o, kp, err, errlen)) == -1)
+				return -1;
+		} else {
+			snprintf(err, errlen, "%s: unknown key", kp);
+			return -1;
+		}
+		lua_pop(L, 1);
+	}
+	if ((o->ou == NULL) == (o->group == NULL)) {
+		snprintf(err, errlen, "%s: needs exactly one of ou or group",
+		    prefix);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cfg_orgs(lua_State *L, struct config *c, const char *prefix, char *err,
+    size_t errlen)
+{
+	struct config_org	*o;
+	char			 kp[128];
+	const char		*slug;
+	size_t			 i, len;
+
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		slug = lua_type(L, -2) == LUA_TSTRING ?
+		    lua_tolstring(L, -2, &len) : NULL;
+		kpath(kp, sizeof(kp), prefix, slug ? slug : "?");
+		if (slug == NULL || len == 0 || len > 63 ||
+		    strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+		    len || !(slug[0] >= 'a' && slug[0] <= 'z')) {
+			snprintf(err, errlen, "%s: not an organization slug "
+			    "(a-z, 0-9, '-')", kp);
+			return -1;
+		}
+		if (!lua_istable(L, -1)) {
+			snprintf(err, errlen, "%s: must be a table", kp);
+			return -1;
+		}
+		if (c->norgs == 64) {
+			snprintf(err, errlen, "%s: too many organizations", prefix);
+			return -1;
+		}
+		c->orgs = xrealloc(c->orgs, (c->norgs + 1) * sizeof(*c->orgs));
+		o = &c->orgs[c->norgs++];
+		memset(o, 0, sizeof(*o));
+		o->slug = xstrdup(slug);
+		for (i = 0; i + 1 < c->norgs; i++)
+			if (strcmp(c->orgs[i].slug, slug) == 0)
+				return -1;	/* Lua tables cannot repeat keys */
+		if (cfg_org(L, o, kp, err, errlen) == -1)
+			return -1;
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+const struct config_org *
+config_org_find(const struct config *c, const char *slug)
+{
+	size_t	i;
+
+	for (i = 0; i < c->norgs; i++)
+		if (strcmp(c->orgs[i].slug, slug) == 0)
+			return &c->orgs[i];
+	return NULL;
+}
+
+/* Read the directory service account's password from its file: one line,
+ * the trailing newline dropped. The file should be mode 0600 or 0640. */
+static int
+cfg_read_secret(struct config *c, char *err, size_t errlen)
+{
+	FILE	*fp;
+	char	 line[1024];
+	size_t	 n;
+
+	if ((fp = fopen(c->dir.bind_password_file, "r")) == NULL) {
+		snprintf(err, errlen, "directory.bind_password_file: cannot open: "
+		    "%s", strerror(errno));
+		return -1;
+	}
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	fclose(fp);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n == 0) {
+		snprintf(err, errlen, "directory.bind_password_file: empty");
+		return -1;
+	}
+	c->dir.bind_password = xstrdup(line);
+	explicit_bzero(line, sizeof(line));
+	return 0;
+}
+
+/* The directory section: required keys and the filter placeholders. */
+static int
+cfg_check_directory(struct config *c, char *err, size_t errlen)
+{
+	struct config_directory	*d = &c->dir;
+
+	if (d->url == NULL || d->bind_dn == NULL ||
+	    d->bind_password_file == NULL || d->base_dn == NULL ||
+	    d->user_filter == NULL) {
+		snprintf(err, errlen, "directory: needs url, bind_dn, "
+		    "bind_password_file, base_dn and user_filter");
+		return -1;
+	}
+	if (strncmp(d->url, "ldap://", 7) != 0 &&
+	    strncmp(d->url, "ldaps://", 8) != 0) {
+		snprintf(err, errlen, "directory.url: must start with ldap:// or "
+		    "ldaps://");
+		return -1;
+	}
+	if (d->starttls && strncmp(d->url, "ldaps://", 8) == 0) {
+		snprintf(err, errlen, "directory.starttls: not with ldaps://");
+		return -1;
+	}
+	if (strstr(d->user_filter, "%s") == NULL) {
+		snprintf(err, errlen, "directory.user_filter: needs %%s for the "
+		    "username");
+		return -1;
+	}
+	if (d->group_mode == NULL)
+		d->group_mode = xstrdup("memberof");
+	if (strcmp(d->group_mode, "memberof") != 0 &&
+	    strcmp(d->group_mode, "search") != 0) {
+		snprintf(err, errlen, "directory.group_mode: must be memberof or "
+		    "search");
+		return -1;
+	}
+	if (strcmp(d->group_mode, "search") == 0 &&
+	    (d->group_base == NULL || d->group_filter == NULL)) {
+		snprintf(err, errlen, "directory.group_mode: search needs "
+		    "group_base and group_filter");
+		return -1;
+	}
+	if (d->group_filter != NULL && strstr(d->group_filter, "%d") == NULL) {
+		snprintf(err, errlen, "directory.group_filter: needs %%d for the "
+		    "user's DN");
+		return -1;
+	}
+	if (d->nested_filter != NULL && (strstr(d->nested_filter, "%d") ==
+	    NULL || d->group_base == NULL)) {
+		snprintf(err, errlen, "directory.nested_filter: needs %%d and "
+		    "directory.group_base");
+		return -1;
+	}
+	if (d->name_attr == NULL)
+		d->name_attr = xstrdup("cn");
+	return cfg_read_secret(c, err, errlen);
 }
 
 /* Split "host:port" for a loopback TCP listener. */
@@ -262,6 +580,13 @@ cfg_check(struct config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "database: required");
 		return -1;
 	}
+	if (c->session_absolute < c->session_idle) {
+		snprintf(err, errlen, "session.absolute_timeout: must not be "
+		    "shorter than session.idle_timeout");
+		return -1;
+	}
+	if (c->has_directory && cfg_check_directory(c, err, errlen) == -1)
+		return -1;
 	return 0;
 }
 
@@ -308,11 +633,11 @@ config_load(const char *file, struct config **out, char *err, size_t errlen)
 	c = xcalloc(1, sizeof(*c));
 	c->path = xstrdup(file);
 	if ((slash = strrchr(c->path, '/')) == NULL)
-		c->dir = xstrdup(".");
+		c->confdir = xstrdup(".");
 	else if (slash == c->path)
-		c->dir = xstrdup("/");
+		c->confdir = xstrdup("/");
 	else
-		c->dir = xstrndup(c->path, (size_t)(slash - c->path));
+		c->confdir = xstrndup(c->path, (size_t)(slash - c->path));
 	c->socket_mode = 0660;
 	c->backlog = 128;
 	c->workers = 4;
@@ -320,6 +645,12 @@ config_load(const char *file, struct config **out, char *err, size_t errlen)
 	c->drain_timeout = 30;
 	c->busy_timeout = 5000;
 	c->log_level = LOG_LVL_INFO;
+	c->dir.network_timeout = 5;
+	c->dir.timeout = 10;
+	c->dir.refresh = 600;
+	c->dir.max_message = 1024 * 1024;
+	c->session_idle = 1800;
+	c->session_absolute = 43200;
 
 	if ((data = read_file(file, &len, err, errlen)) == NULL)
 		goto out;
@@ -360,13 +691,39 @@ out:
 void
 config_free(struct config *c)
 {
+	size_t	i;
+	int	r;
+
 	if (c == NULL)
 		return;
 	free(c->path);
-	free(c->dir);
+	free(c->confdir);
 	free(c->socket_path);
 	free(c->socket_group);
 	free(c->tcp_host);
 	free(c->database);
+	free(c->dir.url);
+	free(c->dir.ca_file);
+	free(c->dir.bind_dn);
+	free(c->dir.bind_password_file);
+	if (c->dir.bind_password != NULL) {
+		explicit_bzero(c->dir.bind_password, strlen(c->dir.bind_password));
+		free(c->dir.bind_password);
+	}
+	free(c->dir.base_dn);
+	free(c->dir.user_filter);
+	free(c->dir.name_attr);
+	free(c->dir.group_mode);
+	free(c->dir.group_base);
+	free(c->dir.group_filter);
+	free(c->dir.nested_filter);
+	for (i = 0; i < c->norgs; i++) {
+		free(c->orgs[i].slug);
+		free(c->orgs[i].ou);
+		free(c->orgs[i].group);
+		for (r = 0; r < ROLE_COUNT; r++)
+			free(c->orgs[i].roles[r]);
+	}
+	free(c->orgs);
 	free(c);
 }

@@ -12,11 +12,42 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "access.h"
 #include "log.h"
+
+/* One organization as the directory sees it. */
+struct config_org {
+	char		*slug;
+	char		*ou;		/* members: entries under this DN */
+	char		*group;		/* or: members of this group */
+	char		*roles[ROLE_COUNT];	/* group DN granting each role */
+	unsigned	 see_all;	/* roles that see all the org's cases */
+};
+
+/* The directory (LDAP / Active Directory) users sign in with. */
+struct config_directory {
+	char		*url;		/* ldap:// or ldaps:// */
+	int		 starttls;
+	char		*ca_file;
+	char		*bind_dn;
+	char		*bind_password_file;
+	char		*bind_password;	/* read from the file at load */
+	char		*base_dn;
+	char		*user_filter;	/* %s: the escaped username */
+	char		*name_attr;	/* display name attribute */
+	char		*group_mode;	/* "memberof" or "search" */
+	char		*group_base;
+	char		*group_filter;	/* %d: the escaped user DN */
+	char		*nested_filter;	/* optional, %d as above */
+	long long	 network_timeout;
+	long long	 timeout;
+	long long	 refresh;	/* seconds between role refreshes */
+	long long	 max_message;	/* bytes */
+};
 
 struct config {
 	char		*path;		/* the file this came from */
-	char		*dir;		/* its directory */
+	char		*confdir;	/* its directory */
 
 	/* listen: exactly one of socket_path or tcp_host */
 	char		*socket_path;
@@ -32,7 +63,20 @@ struct config {
 	long long	 drain_timeout;
 	long long	 busy_timeout;
 	enum log_level	 log_level;
+
+	int			 has_directory;
+	struct config_directory	 dir;
+
+	long long		 session_idle;
+	long long		 session_absolute;
+	int			 insecure_cookie;
+
+	struct config_org	*orgs;
+	size_t			 norgs;
 };
+
+/* The organization configured under slug, or NULL. */
+const struct config_org *config_org_find(const struct config *, const char *);
 
 /*
  * Read and check FILE. On success returns 0 and a config the caller frees

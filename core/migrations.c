@@ -24,6 +24,64 @@ const struct migration store_migrations[] = {
 	"  created_at TEXT NOT NULL,"
 	"  UNIQUE (org_id, slug)"
 	") STRICT;" },
+
+	{ 2, "sessions, api tokens, sign-in throttling, audit trail",
+	/* Sessions: only the SHA-256 of the token is kept. Times are unix
+	 * seconds; roles a bit set (access.h). */
+	"CREATE TABLE sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  csrf_token TEXT NOT NULL,"
+	"  username TEXT NOT NULL,"
+	"  user_dn TEXT NOT NULL,"
+	"  display_name TEXT NOT NULL,"
+	"  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+	"  roles INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  refresh_due INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX sessions_user ON sessions(org_id, username);"
+	"CREATE TABLE api_tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+	"  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 63),"
+	"  roles INTEGER NOT NULL,"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  created_at TEXT NOT NULL,"
+	"  revoked_at TEXT,"
+	"  last_used_at TEXT,"
+	"  UNIQUE (org_id, name)"
+	") STRICT;"
+	/* Failed sign-ins per username hash and per client address. */
+	"CREATE TABLE auth_failures ("
+	"  key BLOB PRIMARY KEY,"
+	"  failures INTEGER NOT NULL,"
+	"  last_at INTEGER NOT NULL"
+	") STRICT, WITHOUT ROWID;"
+	/* The audit trail: append-only, each row chained to the one before
+	 * by hash = SHA-256(prev_hash || canonical row), see audit.c. */
+	"CREATE TABLE audit_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ts TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  org_id INTEGER,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT NOT NULL,"
+	"  client_addr TEXT NOT NULL,"
+	"  request_id TEXT NOT NULL,"
+	"  detail TEXT NOT NULL,"
+	"  prev_hash BLOB NOT NULL,"
+	"  hash BLOB NOT NULL"
+	") STRICT;"
+	"CREATE INDEX audit_org_actor ON audit_events(org_id, actor);"
+	"CREATE INDEX audit_org_target ON audit_events(org_id, target);"
+	"CREATE INDEX audit_org_action ON audit_events(org_id, action);"
+	"CREATE INDEX audit_org_ts ON audit_events(org_id, ts);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_events"
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_events"
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;" },
 };
 
 const int store_nmigrations =

@@ -3,6 +3,7 @@
  */
 #include "autoconf.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "log.h"
@@ -84,6 +85,26 @@ org_id(struct store *st, const char *slug, long long *id)
 	sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
+		r = ORG_OK;
+	} else if (rc != SQLITE_DONE)
+		r = ORG_ERROR;
+	store_done(s);
+	return r;
+}
+
+enum org_status
+org_slug_by_id(struct store *st, long long id, char *buf, size_t len)
+{
+	static const char sql[] = "SELECT slug FROM organizations WHERE id = ?";
+	sqlite3_stmt		*s;
+	enum org_status		 r = ORG_NOT_FOUND;
+	int			 rc;
+
+	if ((s = store_prepare(st, sql)) == NULL)
+		return ORG_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(s, 0));
 		r = ORG_OK;
 	} else if (rc != SQLITE_DONE)
 		r = ORG_ERROR;

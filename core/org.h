@@ -37,6 +37,9 @@ int		org_list(struct store *, void (*fn)(const struct org *, void *),
 		    void *arg);
 int		org_site_list(struct store *, const char *org_slug,
 		    void (*fn)(const struct site *, void *), void *arg);
+/* The slug of organization id into buf. ORG_OK, ORG_NOT_FOUND, ORG_ERROR. */
+enum org_status	org_slug_by_id(struct store *, long long id, char *buf,
+		    size_t len);
 /* Look up an organization id by slug. ORG_OK, ORG_NOT_FOUND or ORG_ERROR. */
 enum org_status	org_id(struct store *, const char *slug, long long *id);
 

@@ -25,6 +25,7 @@
 #include <fcgiapp.h>
 
 #include "api.h"
+#include "auth.h"
 #include "log.h"
 #include "metrics.h"
 #include "server.h"
@@ -197,7 +198,7 @@ fcgx_write(void *io, const char *buf, size_t len)
 }
 
 static void
-worker_handle(FCGX_Request *fr, struct store *st)
+worker_handle(FCGX_Request *fr, struct store *st, struct auth *au)
 {
 	struct pool	*pool = util_pool_new();
 	struct request	 req;
@@ -210,10 +211,13 @@ worker_handle(FCGX_Request *fr, struct store *st)
 
 	request_init(&req, pool, fcgx_param, fcgx_read, fr, cfg->max_body);
 	response_init(&resp, fcgx_write, fr->out);
+	memset(&c, 0, sizeof(c));
 	c.req = &req;
 	c.resp = &resp;
 	c.store = st;
 	c.cfg = cfg;
+	c.auth = au;
+	c.now = (long long)time(NULL);
 	api_dispatch(&c);
 
 	/* Drop what the handler left unread; see DISCARD_MAX. */
@@ -247,6 +251,7 @@ worker_main(void)
 	struct sigaction	 sa;
 	sigset_t		 waitmask;
 	struct store		*st;
+	struct auth		*au;
 	FCGX_Request		 fr;
 	struct pollfd		 pfd;
 	char			 err[256];
@@ -278,6 +283,7 @@ worker_main(void)
 		    log_quote_tmp(err));
 		_exit(1);
 	}
+	au = auth_new(cfg);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
 		log_error("event=fcgi_init_failed");
 		_exit(1);
@@ -305,10 +311,11 @@ worker_main(void)
 				log_warn("event=accept_failed rc=%d", rc);
 			continue;
 		}
-		worker_handle(&fr, st);
+		worker_handle(&fr, st, au);
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Free(&fr, 1);
+	auth_free(au);
 	store_close(st);
 	log_debug("event=worker_exit");
 	_exit(0);

@@ -5,21 +5,93 @@
  *   vetctl [-f file] db migrate | db status
  *   vetctl [-f file] org add SLUG NAME | org list
  *   vetctl [-f file] site add ORG SLUG NAME | site list [ORG]
+ *   vetctl [-f file] token create --org O --role R[,R...] --name N
+ *   vetctl [-f file] token list [--org O] | token revoke --org O --name N
+ *   vetctl [-f file] audit verify [--checkpoint FILE [--public-key HEX]]
+ *   vetctl [-f file] audit checkpoint --key KEYFILE [--out FILE]
+ *
+ * Every change made here is audited with the actor "vetctl:<login>".
  *
  * Exit status: 0 done, 1 failed (the reason on stderr), 2 usage.
  */
 #include "autoconf.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "access.h"
+#include "audit.h"
 #include "config.h"
 #include "log.h"
 #include "org.h"
 #include "store.h"
+#include "token.h"
 #include "util.h"
+
+#include <sodium.h>
+
+static char actor[128];
+
+/* Value of --name in argv (argc items), or NULL. Unknown options and
+ * options without a value are usage errors (returns "" to signal). */
+static const char *
+opt(int argc, char **argv, const char *name)
+{
+	int	i;
+
+	for (i = 0; i + 1 < argc; i += 2)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+/* Every argument is one of the allowed options, each with a value. */
+static int
+opts_ok(int argc, char **argv, const char *const *allowed)
+{
+	const char *const	*a;
+	int			 i;
+
+	if (argc % 2 != 0)
+		return 0;
+	for (i = 0; i < argc; i += 2) {
+		for (a = allowed; *a != NULL; a++)
+			if (strcmp(argv[i], *a) == 0)
+				break;
+		if (*a == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/* Run change() and its audit event in one transaction. */
+static int
+audited(struct store *st, const char *action, const char *target,
+    long long org_id, json_t *detail, int (*change)(struct store *, void *),
+    void *arg)
+{
+	struct audit_event	ev = { actor, org_id, action, target, "cli", "",
+	    detail };
+	int			rc;
+
+	if (store_begin(st) == -1) {
+		fprintf(stderr, "vetctl: the database is busy\n");
+		return 1;
+	}
+	if ((rc = change(st, arg)) != 0) {
+		store_rollback(st);
+		return rc;
+	}
+	if (audit_append(st, &ev) == -1 || store_commit(st) == -1) {
+		store_rollback(st);
+		fprintf(stderr, "vetctl: could not record the change\n");
+		return 1;
+	}
+	return 0;
+}
 
 struct cmd {
 	const char	*group;
@@ -89,12 +161,24 @@ report(enum org_status s, const char *what)
 }
 
 static int
+do_org_add(struct store *st, void *arg)
+{
+	char	**argv = arg;
+
+	return report(org_add(st, argv[0], argv[1]), "org add");
+}
+
+static int
 cmd_org_add(struct store *st, int argc, char **argv)
 {
-	if (report(org_add(st, argv[0], argv[1]), "org add") != 0)
-		return 1;
-	printf("organization %s added\n", argv[0]);
-	return 0;
+	json_t	*d = json_pack("{s:s}", "slug", argv[0]);
+	int	 rc;
+
+	rc = audited(st, "org.add", "organization", 0, d, do_org_add, argv);
+	json_decref(d);
+	if (rc == 0)
+		printf("organization %s added\n", argv[0]);
+	return rc;
 }
 
 static void
@@ -111,12 +195,267 @@ cmd_org_list(struct store *st, int argc, char **argv)
 }
 
 static int
+do_site_add(struct store *st, void *arg)
+{
+	char	**argv = arg;
+
+	return report(org_site_add(st, argv[0], argv[1], argv[2]), "site add");
+}
+
+static int
 cmd_site_add(struct store *st, int argc, char **argv)
 {
-	if (report(org_site_add(st, argv[0], argv[1], argv[2]),
-	    "site add") != 0)
+	long long	 oid = 0;
+	json_t		*d = json_pack("{s:s}", "site", argv[1]);
+	int		 rc;
+
+	(void)org_id(st, argv[0], &oid);
+	rc = audited(st, "site.add", "site", oid, d, do_site_add, argv);
+	json_decref(d);
+	if (rc == 0)
+		printf("site %s/%s added\n", argv[0], argv[1]);
+	return rc;
+}
+
+/* --- tokens ------------------------------------------------------------- */
+
+struct token_args {
+	long long	 org_id;
+	const char	*name;
+	unsigned	 roles;
+	char		 secret[TOKEN_SIZE];
+};
+
+/* "cso,auditor" -> role bits; 0 when any name is not a role. */
+static unsigned
+parse_roles(const char *list)
+{
+	char		*copy = xstrdup(list), *p, *save = NULL;
+	unsigned	 bits = 0;
+	enum role	 r;
+
+	for (p = strtok_r(copy, ",", &save); p != NULL;
+	    p = strtok_r(NULL, ",", &save)) {
+		if (access_role_parse(p, &r) == -1) {
+			bits = 0;
+			break;
+		}
+		bits |= ROLE_BIT(r);
+	}
+	free(copy);
+	return bits;
+}
+
+static int
+do_token_create(struct store *st, void *arg)
+{
+	struct token_args	*t = arg;
+
+	switch (token_create(st, t->org_id, t->name, t->roles, t->secret)) {
+	case TOKEN_OK:
+		return 0;
+	case TOKEN_EXISTS:
+		fprintf(stderr, "vetctl: token create: a token named %s exists "
+		    "in that organization\n", t->name);
 		return 1;
-	printf("site %s/%s added\n", argv[0], argv[1]);
+	default:
+		fprintf(stderr, "vetctl: token create: database error\n");
+		return 1;
+	}
+}
+
+static int
+org_arg(struct store *st, const char *slug, long long *id)
+{
+	if (slug == NULL)
+		return -1;
+	if (org_id(st, slug, id) != ORG_OK) {
+		fprintf(stderr, "vetctl: %s: no such organization\n", slug);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_token_create(struct store *st, int argc, char **argv)
+{
+	static const char *const allowed[] = { "--org", "--role", "--name",
+	    NULL };
+	struct token_args	 t;
+	const char		*roles;
+	json_t			*d;
+	int			 rc;
+
+	memset(&t, 0, sizeof(t));
+	if (!opts_ok(argc, argv, allowed) || opt(argc, argv, "--org") == NULL ||
+	    (roles = opt(argc, argv, "--role")) == NULL ||
+	    (t.name = opt(argc, argv, "--name")) == NULL) {
+		fprintf(stderr, "usage: vetctl token create --org O --role "
+		    "R[,R...] --name N\n");
+		return 2;
+	}
+	if (org_arg(st, opt(argc, argv, "--org"), &t.org_id) == -1)
+		return 1;
+	if ((t.roles = parse_roles(roles)) == 0) {
+		fprintf(stderr, "vetctl: token create: --role takes role names "
+		    "(applicant, screening, interviewer, adjudicator, authority, "
+		    "cso, appeals, auditor, admin)\n");
+		return 1;
+	}
+	if (!org_slug_valid(t.name)) {
+		fprintf(stderr, "vetctl: token create: the name must be a-z, "
+		    "0-9 or '-', start with a letter, at most 63 bytes\n");
+		return 1;
+	}
+	d = json_pack("{s:s, s:s}", "name", t.name, "roles", roles);
+	rc = audited(st, "token.create", "token", t.org_id, d, do_token_create,
+	    &t);
+	json_decref(d);
+	if (rc == 0)
+		printf("%s\n", t.secret);
+	sodium_memzero(t.secret, sizeof(t.secret));
+	return rc;
+}
+
+static void
+print_token(const struct token *t, void *arg)
+{
+	char	roles[256] = "";
+	int	r;
+
+	(void)arg;
+	for (r = 0; r < ROLE_COUNT; r++)
+		if (t->roles & ROLE_BIT(r)) {
+			if (roles[0] != '\0')
+				strncat(roles, ",", sizeof(roles) - strlen(roles) - 1);
+			strncat(roles, access_role_name((enum role)r),
+			    sizeof(roles) - strlen(roles) - 1);
+		}
+	printf("%-20s %-24s %-30s created=%s last_used=%s%s%s\n", t->org_slug,
+	    t->name, roles, t->created_at,
+	    t->last_used_at[0] ? t->last_used_at : "never",
+	    t->revoked_at[0] ? " revoked=" : "", t->revoked_at);
+}
+
+static int
+cmd_token_list(struct store *st, int argc, char **argv)
+{
+	static const char *const allowed[] = { "--org", NULL };
+	long long	oid = 0;
+
+	if (!opts_ok(argc, argv, allowed))
+		return 2;
+	if (argc == 2 && org_arg(st, argv[1], &oid) == -1)
+		return 1;
+	return token_list(st, oid, print_token, NULL) == 0 ? 0 : 1;
+}
+
+static int
+do_token_revoke(struct store *st, void *arg)
+{
+	struct token_args	*t = arg;
+
+	switch (token_revoke(st, t->org_id, t->name)) {
+	case TOKEN_OK:
+		return 0;
+	case TOKEN_NONE:
+		fprintf(stderr, "vetctl: token revoke: no valid token named "
+		    "%s\n", t->name);
+		return 1;
+	default:
+		fprintf(stderr, "vetctl: token revoke: database error\n");
+		return 1;
+	}
+}
+
+static int
+cmd_token_revoke(struct store *st, int argc, char **argv)
+{
+	static const char *const allowed[] = { "--org", "--name", NULL };
+	struct token_args	 t;
+	json_t			*d;
+	int			 rc;
+
+	memset(&t, 0, sizeof(t));
+	if (!opts_ok(argc, argv, allowed) || opt(argc, argv, "--org") == NULL ||
+	    (t.name = opt(argc, argv, "--name")) == NULL) {
+		fprintf(stderr, "usage: vetctl token revoke --org O --name N\n");
+		return 2;
+	}
+	if (org_arg(st, opt(argc, argv, "--org"), &t.org_id) == -1)
+		return 1;
+	d = json_pack("{s:s}", "name", t.name);
+	rc = audited(st, "token.revoke", "token", t.org_id, d, do_token_revoke,
+	    &t);
+	json_decref(d);
+	if (rc == 0)
+		printf("token %s revoked\n", t.name);
+	return rc;
+}
+
+/* --- audit trail ---------------------------------------------------------- */
+
+static int
+cmd_audit_verify(struct store *st, int argc, char **argv)
+{
+	static const char *const allowed[] = { "--checkpoint", "--public-key",
+	    NULL };
+	struct audit_verify_result	 r;
+	const char			*cp;
+	char				 err[512];
+	int				 rc;
+
+	if (!opts_ok(argc, argv, allowed))
+		return 2;
+	if ((cp = opt(argc, argv, "--checkpoint")) != NULL)
+		rc = audit_verify_checkpoint(st, cp,
+		    opt(argc, argv, "--public-key"), &r, err, sizeof(err));
+	else
+		rc = audit_verify(st, &r);
+	if (rc == -1) {
+		fprintf(stderr, "vetctl: audit verify: %s\n",
+		    cp ? err : "database error");
+		return 1;
+	}
+	if (rc == 1) {
+		printf("audit trail BROKEN at event %lld: %s\n", r.bad_id,
+		    r.reason);
+		return 1;
+	}
+	printf("audit trail intact: %lld events%s\n", r.count,
+	    cp ? ", consistent with the checkpoint" : "");
+	return 0;
+}
+
+static int
+cmd_audit_checkpoint(struct store *st, int argc, char **argv)
+{
+	static const char *const allowed[] = { "--key", "--out", NULL };
+	const char	*key, *out;
+	FILE		*fp = stdout;
+	char		 err[512];
+	int		 rc;
+
+	if (!opts_ok(argc, argv, allowed) ||
+	    (key = opt(argc, argv, "--key")) == NULL) {
+		fprintf(stderr, "usage: vetctl audit checkpoint --key KEYFILE "
+		    "[--out FILE]\n");
+		return 2;
+	}
+	if ((out = opt(argc, argv, "--out")) != NULL &&
+	    (fp = fopen(out, "wx")) == NULL) {
+		fprintf(stderr, "vetctl: %s: cannot create (exists?)\n", out);
+		return 1;
+	}
+	rc = audit_checkpoint(st, key, fp, err, sizeof(err));
+	if (fp != stdout && fclose(fp) != 0)
+		rc = -1;
+	if (rc == -1) {
+		fprintf(stderr, "vetctl: audit checkpoint: %s\n", err);
+		if (out != NULL)
+			unlink(out);
+		return 1;
+	}
 	return 0;
 }
 
@@ -146,6 +485,15 @@ static const struct cmd cmds[] = {
 	{ "org", "list", 0, 0, cmd_org_list, "org list" },
 	{ "site", "add", 3, 3, cmd_site_add, "site add ORG SLUG NAME" },
 	{ "site", "list", 0, 1, cmd_site_list, "site list [ORG]" },
+	{ "token", "create", 6, 6, cmd_token_create,
+	    "token create --org O --role R[,R...] --name N" },
+	{ "token", "list", 0, 2, cmd_token_list, "token list [--org O]" },
+	{ "token", "revoke", 4, 4, cmd_token_revoke,
+	    "token revoke --org O --name N" },
+	{ "audit", "verify", 0, 4, cmd_audit_verify,
+	    "audit verify [--checkpoint FILE [--public-key HEX]]" },
+	{ "audit", "checkpoint", 2, 4, cmd_audit_checkpoint,
+	    "audit checkpoint --key KEYFILE [--out FILE]" },
 };
 
 static void __attribute__((noreturn))
@@ -168,11 +516,12 @@ main(int argc, char *argv[])
 	struct store		*st;
 	char			 err[512];
 	size_t			 i;
+	struct passwd		*pw;
 	int			 ch, rc, nargs;
 
 	if (file == NULL)
 		file = VETD_SYSCONFDIR "/vetd.conf";
-	while ((ch = getopt(argc, argv, "f:")) != -1) {
+	while ((ch = getopt(argc, argv, "+f:")) != -1) {
 		switch (ch) {
 		case 'f':
 			file = optarg;
@@ -194,6 +543,10 @@ main(int argc, char *argv[])
 		usage();
 
 	log_init("vetctl", LOG_LVL_WARN);
+	if (sodium_init() == -1)
+		fatalx("libsodium");
+	pw = getpwuid(getuid());
+	snprintf(actor, sizeof(actor), "vetctl:%s", pw ? pw->pw_name : "unknown");
 	if (config_load(file, &cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "vetctl: %s: %s\n", file, err);
 		return 1;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "config.h"
 #include "server.h"
 
@@ -47,6 +49,10 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
+	if (sodium_init() == -1) {
+		fprintf(stderr, "vetd: libsodium cannot start\n");
+		return 1;
+	}
 
 	if (config_load(file, &cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "vetd: %s: %s\n", file, err);

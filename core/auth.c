@@ -14,6 +14,8 @@
 #include <strings.h>
 
 #define LDAP_DEPRECATED 0
+#include <sodium.h>
+
 #include <lber.h>
 #include <ldap.h>
 
@@ -427,7 +429,7 @@ auth_login(struct auth *a, const char *user, size_t ulen, const char *pass,
 	struct groups	 g = { .n = 0 };
 	LDAP		*ld = NULL;
 	enum auth_status st;
-	int		 rc;
+	int		 rc, unknown;
 
 	memset(id, 0, sizeof(*id));
 	/* An empty password would be an unauthenticated bind, which many
@@ -440,14 +442,18 @@ auth_login(struct auth *a, const char *user, size_t ulen, const char *pass,
 	memcpy(id->username, user, ulen);
 
 	rc = find_user(a, user, ulen, id, &g);
-	if (rc == LDAP_NO_SUCH_OBJECT) {
-		st = AUTH_BAD_CREDENTIALS;
-		goto out;
-	}
-	if (rc != LDAP_SUCCESS) {
+	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT) {
 		st = AUTH_UNAVAILABLE;
 		goto out;
 	}
+	/*
+	 * For an unknown user, bind as an entry that cannot exist, so the
+	 * answer costs what a wrong password costs and the time taken does
+	 * not tell which usernames exist.
+	 */
+	if ((unknown = rc == LDAP_NO_SUCH_OBJECT))
+		snprintf(id->dn, sizeof(id->dn), "cn=vetd-no-such-user-%08x,%s",
+		    randombytes_random(), a->cfg->dir.base_dn);
 	if ((rc = ld_open(&a->cfg->dir, &ld)) != LDAP_SUCCESS) {
 		log_warn("event=directory_unreachable op=user_connect error=%s",
 		    log_quote_tmp(ldap_err2string(rc)));
@@ -456,6 +462,8 @@ auth_login(struct auth *a, const char *user, size_t ulen, const char *pass,
 	}
 	rc = ld_bind(ld, id->dn, pass, plen);
 	ld_close(&ld);
+	if (unknown && !ld_unreachable(rc))
+		rc = LDAP_INVALID_CREDENTIALS;
 	if (rc != LDAP_SUCCESS) {
 		st = ld_unreachable(rc) ? AUTH_UNAVAILABLE : AUTH_BAD_CREDENTIALS;
 		goto out;

@@ -8,8 +8,12 @@
 # missed. Everything it started is stopped, and the directory removed, on
 # any exit.
 #
-# Environment: VETD_BIN, BARE_BIN, VETD_SRCDIR (set by make bench),
-# VETCTL_BIN (unused so far), NGINX_BIN (default /usr/sbin/nginx), WRK_BIN
+# It also starts a throwaway slapd seeded with the demo directory, so that
+# sign-in can be compared with a raw ldapwhoami bind to the same server, and
+# an authenticated GET /api/v1/me with the bare responder.
+#
+# Environment: VETD_BIN, VETCTL_BIN, BARE_BIN, VETD_SRCDIR (set by make
+# bench), NGINX_BIN (default /usr/sbin/nginx), WRK_BIN
 # (default wrk), BENCH_ROUNDS (5), BENCH_DURATION (seconds a round, 5),
 # BENCH_THREADS (2), BENCH_CONNECTIONS (32).
 set -euo pipefail
@@ -19,6 +23,9 @@ export LC_ALL=C
 : "${VETD_BIN:?VETD_BIN must name the vetd program (make bench sets it)}"
 : "${BARE_BIN:?BARE_BIN must name the bare responder (make bench sets it)}"
 : "${VETD_SRCDIR:?VETD_SRCDIR must name the source tree (make bench sets it)}"
+: "${VETCTL_BIN:?VETCTL_BIN must name the vetctl program (make bench sets it)}"
+SLAPD_BIN=${SLAPD_BIN:-/usr/sbin/slapd}
+: "${LDAPBIND_BIN:?LDAPBIND_BIN must name the in-process bind reference (make bench sets it)}"
 NGINX_BIN=${NGINX_BIN:-/usr/sbin/nginx}
 WRK_BIN=${WRK_BIN:-wrk}
 ROUNDS=${BENCH_ROUNDS:-5}
@@ -28,9 +35,19 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 
 # health must reach this share of the bare responder's throughput (percent)
 HEALTH_TARGET=70
+# authenticated /me must reach this share of the bare responder (percent)
+ME_TARGET=60
+# median sign-in latency at most this many times a raw ldapwhoami bind
+SIGNIN_TARGET=2
+
+BASE_DN=dc=vetd,dc=example
+BENCH_USER=northbridge-cso
+BENCH_USER_DN=uid=northbridge-cso,ou=northbridge,ou=people,$BASE_DN
 
 workdir=
 port=
+ldap_port=
+cookie=
 pids=()
 declare -A results=()
 
@@ -91,13 +108,52 @@ write_vetd_config() {
 	if ((EUID == 0)); then
 		group=', group = "nogroup"'
 	fi
+	printf 'vetd-service\n' >"$workdir/ldap.secret"
+	chmod 0600 "$workdir/ldap.secret"
 	cat >"$workdir/vetd.conf" <<-EOF
 		-- vetd configuration of the benchmark
 		listen = { socket = "vetd.sock", mode = "0660"$group }
 		workers = 2
 		database = "vetd.db"
 		log_level = "info"
+		session = { insecure_cookie = true }
+		directory = {
+		  url = "ldap://127.0.0.1:$ldap_port",
+		  bind_dn = "cn=vetd,ou=services,$BASE_DN",
+		  bind_password_file = "ldap.secret",
+		  base_dn = "ou=people,$BASE_DN",
+		  user_filter = "(&(objectClass=inetOrgPerson)(uid=%s))",
+		}
+		organizations = {
+		  northbridge = {
+		    ou = "ou=northbridge,ou=people,$BASE_DN",
+		    roles = { cso = "cn=northbridge-cso,ou=groups,$BASE_DN" },
+		  },
+		}
 	EOF
+	"$VETCTL_BIN" -f "$workdir/vetd.conf" db migrate >/dev/null
+	"$VETCTL_BIN" -f "$workdir/vetd.conf" org add northbridge "Northbridge Nuclear" >/dev/null
+}
+
+# A throwaway slapd with the demo directory, seeded through the server.
+start_slapd() {
+	local text deadline
+	mkdir -p "$workdir/ldap-data"
+	text=$(<"$VETD_SRCDIR/examples/directory/slapd.conf.in")
+	text=${text//@DIR@/$workdir}
+	text=${text//@EXTRA@/}
+	printf '%s\n' "$text" >"$workdir/slapd.conf"
+	start "$workdir/slapd.log" "$SLAPD_BIN" -d 0 -f "$workdir/slapd.conf" \
+		-h "ldap://127.0.0.1:$ldap_port/"
+	deadline=$((SECONDS + 10))
+	until ldapwhoami -x -H "ldap://127.0.0.1:$ldap_port" >/dev/null 2>&1; do
+		((SECONDS < deadline)) || die "slapd did not start:
+$(tail -n 20 "$workdir/slapd.log")"
+		sleep 0.1
+	done
+	ldapadd -x -H "ldap://127.0.0.1:$ldap_port" -D "cn=admin,$BASE_DN" \
+		-w directory-admin -f "$VETD_SRCDIR/examples/directory/directory.ldif" \
+		>/dev/null || die "could not seed the directory"
 }
 
 write_nginx_config() {
@@ -142,9 +198,10 @@ $(tail -n 20 "$workdir"/*.log)"
 
 setup() {
 	local tool
-	for tool in "$VETD_BIN" "$BARE_BIN" "$NGINX_BIN"; do
+	for tool in "$VETD_BIN" "$VETCTL_BIN" "$BARE_BIN" "$NGINX_BIN" "$SLAPD_BIN"; do
 		[[ -x $tool ]] || die "$tool is not an executable"
 	done
+	command -v ldapwhoami >/dev/null || die "ldapwhoami not found (Debian: apt-get install ldap-utils)"
 	command -v "$WRK_BIN" >/dev/null || die "wrk not found (Debian: apt-get install wrk)"
 	command -v curl >/dev/null || die "curl not found (Debian: apt-get install curl)"
 
@@ -152,6 +209,8 @@ setup() {
 	# nginx's workers (nobody) must reach the sockets inside
 	chmod 0755 "$workdir"
 	port=$(pick_port)
+	ldap_port=$(pick_port)
+	start_slapd
 	write_vetd_config
 	write_nginx_config
 
@@ -161,14 +220,34 @@ setup() {
 		-c "$workdir/nginx.conf" -e "$workdir/nginx-error.log"
 	wait_ready /api/v1/health
 	wait_ready /bare
+	sign_in_once
+}
+
+# Sign in with curl and keep the session cookie for the /me measurement.
+sign_in_once() {
+	local headers
+	headers=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$BENCH_USER\",\"password\":\"vetd-demo\"}" \
+		"http://127.0.0.1:$port/api/v1/session")
+	cookie=$(sed -n 's/^Set-Cookie: \(vetd_session=[^;]*\);.*/\1/p' <<<"$headers" | tr -d '\r')
+	[[ -n $cookie ]] || die "could not sign in for the benchmark:
+$headers"
+	printf 'wrk.headers["Cookie"] = "%s"\n' "$cookie" >"$workdir/me.lua"
+	cat >"$workdir/signin.lua" <<-EOF
+		wrk.method = "POST"
+		wrk.headers["Content-Type"] = "application/json"
+		wrk.body = '{"username":"$BENCH_USER","password":"vetd-demo"}'
+	EOF
 }
 
 # --- measuring -------------------------------------------------------------
 
 # Requests per second wrk reaches on path; dies if any answer is not 2xx.
+# Extra arguments go to wrk (e.g. -s script.lua).
 wrk_rate() {
 	local path=$1 seconds=$2 out rate
-	out=$("$WRK_BIN" -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" \
+	shift 2
+	out=$("$WRK_BIN" -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" "$@" \
 		"http://127.0.0.1:$port$path")
 	if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
 		die "errors while measuring $path:
@@ -199,6 +278,68 @@ measure_bare() {
 	record bare "$1" "$rate"
 }
 
+measure_me() {
+	local rate
+	rate=$(wrk_rate /api/v1/me "$DURATION" -s "$workdir/me.lua")
+	record me "$1" "$rate"
+}
+
+# Median latency (ms) of sign-ins made one after the other by one client,
+# as wrk's 50th percentile.
+measure_signin() {
+	local out ms
+	out=$("$WRK_BIN" -t1 -c1 -d"${DURATION}s" --latency -s "$workdir/signin.lua" \
+		"http://127.0.0.1:$port/api/v1/session")
+	if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+		die "errors while measuring sign-in:
+$out"
+	fi
+	ms=$(awk '$1 == "50%" { v = $2
+		if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
+		else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+		else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
+		print v }' <<<"$out")
+	[[ -n $ms ]] || die "no latency in wrk's output:
+$out"
+	results[signin]+="$ms "
+	printf 'round %d/%d  %-8s %12.3f ms median\n' "$1" "$ROUNDS" signin "$ms"
+}
+
+# Median time (ms) of a raw simple bind with ldapwhoami to the same slapd,
+# the whole command as a client would run it.
+measure_ldapwhoami() {
+	local i t0 t1 times=""
+	for ((i = 0; i < 50; i++)); do
+		t0=$(date +%s%N)
+		ldapwhoami -x -H "ldap://127.0.0.1:$ldap_port" -D "$BENCH_USER_DN" \
+			-w vetd-demo >/dev/null || die "ldapwhoami failed"
+		t1=$(date +%s%N)
+		times+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e6 }') "
+	done
+	results[whoami]+="$(median "$times") "
+	printf 'round %d/%d  %-8s %12.3f ms median of 50\n' "$1" "$ROUNDS" whoami \
+		"$(median "$times")"
+}
+
+# Median time (ms) of an in-process bind on a fresh connection (no process
+# start-up): the floor for a sign-in, shown for information.
+measure_rawbind() {
+	local ms
+	ms=$("$LDAPBIND_BIN" "ldap://127.0.0.1:$ldap_port" "$BENCH_USER_DN" vetd-demo 200) ||
+		die "the in-process bind reference failed"
+	results[rawbind]+="$ms "
+	printf 'round %d/%d  %-8s %12.3f ms median of 200\n' "$1" "$ROUNDS" rawbind "$ms"
+}
+
+# "met" when awk's condition on r and t holds, else "MISSED".
+verdict() {
+	if awk -v r="$1" -v t="$2" "BEGIN { exit !($3) }"; then
+		printf 'met\n'
+	else
+		printf 'MISSED\n'
+	fi
+}
+
 # The median of the numbers in $1.
 median() {
 	tr ' ' '\n' <<<"$1" | awk 'NF' | sort -g |
@@ -211,7 +352,7 @@ median() {
 # --- main ------------------------------------------------------------------
 
 main() {
-	local round health bare ratio verdict status=0
+	local round health bare me signin whoami rawbind ratio me_ratio slow v1 v2 v3 status=0
 
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
@@ -225,23 +366,39 @@ main() {
 	for ((round = 1; round <= ROUNDS; round++)); do
 		measure_health "$round"
 		measure_bare "$round"
+		measure_me "$round"
+		measure_signin "$round"
+		measure_ldapwhoami "$round"
+		measure_rawbind "$round"
 	done
 
 	health=$(median "${results[health]}")
 	bare=$(median "${results[bare]}")
+	me=$(median "${results[me]}")
+	signin=$(median "${results[signin]}")
+	whoami=$(median "${results[whoami]}")
+	rawbind=$(median "${results[rawbind]}")
 	ratio=$(awk -v h="$health" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
-	if awk -v r="$ratio" -v t="$HEALTH_TARGET" 'BEGIN { exit !(r >= t) }'; then
-		verdict=met
-	else
-		verdict=MISSED
-		status=1
-	fi
+	me_ratio=$(awk -v h="$me" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
+	slow=$(awk -v s="$signin" -v w="$whoami" 'BEGIN { printf "%.2f", s / w }')
+	v1=$(verdict "$ratio" "$HEALTH_TARGET" 'r >= t')
+	v2=$(verdict "$me_ratio" "$ME_TARGET" 'r >= t')
+	v3=$(verdict "$slow" "$SIGNIN_TARGET" 'r <= t')
+	[[ $v1$v2$v3 == metmetmet ]] || status=1
 
 	say ""
-	printf '%-28s %16s %10s %8s\n' measurement median target result
-	printf '%-28s %10.1f req/s %10s %8s\n' "GET /api/v1/health (vetd)" "$health" - -
-	printf '%-28s %10.1f req/s %10s %8s\n' "GET /bare (bare libfcgi)" "$bare" - -
-	printf '%-28s %14s   %10s %8s\n' "health / bare" "$ratio %" ">= $HEALTH_TARGET %" "$verdict"
+	printf '%-32s %16s %10s %8s\n' measurement median target result
+	printf '%-32s %10.1f req/s %10s %8s\n' "GET /api/v1/health (vetd)" "$health" - -
+	printf '%-32s %10.1f req/s %10s %8s\n' "GET /api/v1/me (vetd, cookie)" "$me" - -
+	printf '%-32s %10.1f req/s %10s %8s\n' "GET /bare (bare libfcgi)" "$bare" - -
+	printf '%-32s %14s   %10s %8s\n' "health / bare" "$ratio %" ">= $HEALTH_TARGET %" "$v1"
+	printf '%-32s %14s   %10s %8s\n' "me / bare" "$me_ratio %" ">= $ME_TARGET %" "$v2"
+	printf '%-32s %11.3f ms %10s %8s\n' "POST /api/v1/session (sign-in)" "$signin" - -
+	printf '%-32s %11.3f ms %10s %8s\n' "ldapwhoami (raw bind, with exec)" "$whoami" - -
+	printf '%-32s %14s   %10s %8s\n' "sign-in / ldapwhoami" "${slow}x" "<= ${SIGNIN_TARGET}x" "$v3"
+	printf '%-32s %11.3f ms %10s %8s\n' "in-process bind (no exec)" "$rawbind" - -
+	printf '%-32s %14s   %10s %8s\n' "sign-in / in-process bind" \
+		"$(awk -v s="$signin" -v w="$rawbind" 'BEGIN { printf "%.2f", s / w }')x" "(info)" -
 	return "$status"
 }
 

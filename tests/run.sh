@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Run every vetd test from a fresh clone: install the missing Debian
+# packages (or print the apt-get line to run when not root), build, run
+# `make check` (the Criterion unit and integration suites), then the policy
+# tests, and end with one line `tests: N passed, N failed`. Exits non-zero
+# when a test fails or when no test ran. .ci/run calls this script.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=tests/lib.sh
+source tests/lib.sh
+
+PASSED=0
+FAILED=0
+
+# Print the TESTS list of the generated Makefile, one a line.
+list_tests() {
+	local probe
+	probe=$(mktemp)
+	# shellcheck disable=SC2016 # $(TESTS) is for make, not for the shell
+	printf 'vetd-print-tests:\n\t@printf "%%s\\n" $(TESTS)\n' >"$probe"
+	make -s --no-print-directory -f Makefile -f "$probe" vetd-print-tests || true
+	rm -f "$probe"
+}
+
+# Add the counts of one automake test log to PASSED and FAILED. Criterion
+# ends its output with
+#   Synthesis: Tested: X | Passing: Y | Failing: Z | Crashing: W
+# and a crash counts as a failure. A test program that printed no such line,
+# or that automake marked as failed while Criterion saw no failure, counts
+# as one failure.
+count_log() {
+	local test=$1 log=$1.log trs=$1.trs line
+	local passing=0 failing=0 crashing=0
+	line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" 2>/dev/null | grep -E 'Synthesis: Tested:' | tail -n 1 || true)
+	if [[ $line =~ Passing:\ *([0-9]+).*Failing:\ *([0-9]+).*Crashing:\ *([0-9]+) ]]; then
+		passing=${BASH_REMATCH[1]}
+		failing=${BASH_REMATCH[2]}
+		crashing=${BASH_REMATCH[3]}
+	else
+		vetd_say "$test: no Criterion summary in $log"
+		failing=1
+	fi
+	if ((failing + crashing == 0)) && ! grep -q '^:test-result: PASS' "$trs" 2>/dev/null; then
+		vetd_say "$test: exited with a failure status"
+		failing=1
+	fi
+	PASSED=$((PASSED + passing))
+	FAILED=$((FAILED + failing + crashing))
+	((failing + crashing == 0))
+}
+
+# Run `make check` and count its results; print the log of every test
+# program that did not pass.
+run_make_check() {
+	local -a tests
+	mapfile -t tests < <(list_tests)
+	if ((${#tests[@]} == 0)); then
+		vetd_say "make check has no tests: was the tree configured with --disable-tests?"
+		FAILED=$((FAILED + 1))
+		return 0
+	fi
+
+	local status=0
+	make -j"$(nproc)" check || status=$?
+
+	local test any_failed=0
+	for test in "${tests[@]}"; do
+		if ! count_log "$test"; then
+			any_failed=1
+			if [[ -f $test.log ]]; then
+				printf '\n===== %s.log =====\n' "$test"
+				cat "$test.log"
+				printf '===== end of %s.log =====\n\n' "$test"
+			fi
+		fi
+	done
+	if ((status != 0 && any_failed == 0)); then
+		vetd_say "make check failed (status $status) outside the test programs"
+		[[ -f test-suite.log ]] && cat test-suite.log
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+# ---------------------------------------------------------------------------
+# Policy tests go here: the Lua tests of scripts/ and policies/<org>/ run
+# through vetctl once it can run them. Each adds its counts to PASSED and
+# FAILED like count_log does. There are none yet.
+run_policy_tests() {
+	:
+}
+# ---------------------------------------------------------------------------
+
+main() {
+	vetd_install_all
+	vetd_build
+	run_make_check
+	run_policy_tests
+
+	((PASSED + FAILED > 0)) || vetd_say "no test ran"
+	printf 'tests: %d passed, %d failed\n' "$PASSED" "$FAILED"
+	((FAILED == 0 && PASSED > 0))
+}
+
+main "$@"

@@ -2,8 +2,9 @@
 # Quick start: run the whole vetd stack on this machine, on loopback only.
 # Installs the missing Debian packages (or prints the apt-get line to run when
 # not root), builds, then starts vetd and nginx (the system binary, with a
-# configuration generated from conf/) in a temporary directory, adds demo
-# organizations, and prints what to open. It stays in the foreground; Ctrl-C
+# configuration generated from conf/) in a temporary directory, with a
+# throwaway directory server (slapd) holding the demo users, adds the demo
+# organizations, and prints what to open and how to sign in. It stays in the foreground; Ctrl-C
 # stops everything it started and removes the temporary directory.
 # Listens on http://127.0.0.1:8080; set VETD_PORT to use another port.
 set -euo pipefail
@@ -17,11 +18,16 @@ PORT=${VETD_PORT:-8080}
 NGINX=/usr/sbin/nginx
 VETD="$ROOT/core/vetd"
 VETCTL="$ROOT/core/vetctl"
+SLAPD=/usr/sbin/slapd
 DRAIN_TIMEOUT=5
+BASE_DN=dc=vetd,dc=example
+ROLES=(applicant screening interviewer adjudicator authority cso appeals auditor admin)
 
 RUN_DIR=""
 VETD_PID=""
 NGINX_PID=""
+SLAPD_PID=""
+LDAP_PORT=""
 STOPPING=0
 NGINX_ARGS=()
 
@@ -49,11 +55,21 @@ make_run_dir() {
 	chmod 0755 "$RUN_DIR"
 }
 
+# The role groups of one demo organization, as a Lua table body.
+org_roles() {
+	local org=$1 role
+	for role in "${ROLES[@]}"; do
+		printf '      %s = "cn=%s-%s,ou=groups,%s",\n' "$role" "$org" "$role" "$BASE_DN"
+	done
+}
+
 write_vetd_conf() {
 	local group=""
 	# As root, nginx's workers run as nobody:nogroup and reach the socket
 	# through its group. Otherwise they run as this user, who owns it.
 	((EUID == 0)) && group=', group = "nogroup"'
+	printf 'vetd-service\n' >"$RUN_DIR/ldap.secret"
+	chmod 0600 "$RUN_DIR/ldap.secret"
 	cat >"$RUN_DIR/vetd.conf" <<EOF
 -- vetd configuration written by examples/quickstart.sh; removed on exit.
 -- See conf/vetd.conf for every key.
@@ -62,6 +78,36 @@ workers = 2
 database = "$RUN_DIR/vetd.db"
 drain_timeout = $DRAIN_TIMEOUT
 log_level = "info"
+
+-- Plain http on loopback: the session cookie cannot be Secure here.
+session = { insecure_cookie = true }
+
+-- The demo directory (examples/directory), started by the quick start.
+directory = {
+  url = "ldap://127.0.0.1:$LDAP_PORT",
+  bind_dn = "cn=vetd,ou=services,$BASE_DN",
+  bind_password_file = "ldap.secret",
+  base_dn = "ou=people,$BASE_DN",
+  user_filter = "(&(objectClass=inetOrgPerson)(uid=%s)(!(employeeType=disabled)))",
+  refresh = 300,
+}
+
+-- northbridge users are those under its OU; acme users are the members of
+-- its staff group. Each role is one directory group.
+organizations = {
+  northbridge = {
+    ou = "ou=northbridge,ou=people,$BASE_DN",
+    roles = {
+$(org_roles northbridge)
+    },
+  },
+  acme = {
+    group = "cn=acme-staff,ou=groups,$BASE_DN",
+    roles = {
+$(org_roles acme)
+    },
+  },
+}
 EOF
 }
 
@@ -114,10 +160,42 @@ start_nginx() {
 	NGINX_PID=$!
 }
 
-# The demo directory (a throwaway slapd with example users on loopback)
-# starts here once vetd signs users in against LDAP.
+# A free loopback port for slapd, from 3890 up.
+pick_ldap_port() {
+	local p
+	for ((p = 3890; p < 3990; p++)); do
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			LDAP_PORT=$p
+			return 0
+		fi
+	done
+	vetd_die "no free port for the demo directory between 3890 and 3989"
+}
+
+# The demo directory: a throwaway slapd on loopback with the users of
+# examples/directory/directory.ldif, added through the running server so
+# that the memberOf overlay records their groups.
 start_directory() {
-	:
+	local i
+	[[ -x $SLAPD ]] || vetd_die "$SLAPD is missing (Debian package slapd)"
+	pick_ldap_port
+	mkdir -p "$RUN_DIR/ldap-data"
+	sed -e "s|@DIR@|$(sed_escape "$RUN_DIR")|g" -e "s|@EXTRA@||g" \
+		"$ROOT/examples/directory/slapd.conf.in" >"$RUN_DIR/slapd.conf"
+	setsid "$SLAPD" -d 0 -f "$RUN_DIR/slapd.conf" \
+		-h "ldap://127.0.0.1:$LDAP_PORT/" </dev/null >"$RUN_DIR/slapd.log" 2>&1 &
+	SLAPD_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		if ! kill -0 "$SLAPD_PID" 2>/dev/null; then
+			tail -n 20 "$RUN_DIR/slapd.log" >&2
+			vetd_die "slapd exited during start-up"
+		fi
+		ldapwhoami -x -H "ldap://127.0.0.1:$LDAP_PORT" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	ldapadd -x -H "ldap://127.0.0.1:$LDAP_PORT" -D "cn=admin,$BASE_DN" \
+		-w directory-admin -f "$ROOT/examples/directory/directory.ldif" >/dev/null ||
+		vetd_die "could not load the demo directory"
 }
 
 # Wait until GET /api/v1/health answers 200 through nginx.
@@ -163,9 +241,15 @@ vetd is running.
   Metrics     curl -s $url/metrics   (answered on loopback only)
   Demo data   organizations northbridge (site plant-a) and acme
               $VETCTL -f $RUN_DIR/vetd.conf org list
-  Sign in     not yet: signing in needs the directory (LDAP), which this
-              quick start will start with demo users in a coming version.
-              Until then POST /api/v1/session answers 503 directory_unavailable.
+  Sign in     as <org>-<role> with the password vetd-demo, e.g.
+              northbridge-cso, northbridge-applicant, acme-auditor
+              organizations: northbridge, acme
+              roles: ${ROLES[*]}
+              curl -s -c jar -H 'Content-Type: application/json' \\
+                -d '{"username":"northbridge-cso","password":"vetd-demo"}' \\
+                $url/api/v1/session
+              curl -s -b jar $url/api/v1/me
+  Directory   ldap://127.0.0.1:$LDAP_PORT (examples/directory)
   Files       $RUN_DIR (removed on exit)
 
 vetd's log follows. Press Ctrl-C to stop.
@@ -198,6 +282,7 @@ cleanup() {
 	trap '' INT TERM HUP
 	stop_process nginx "$NGINX_PID" TERM 5
 	stop_process vetd "$VETD_PID" TERM $((DRAIN_TIMEOUT + 5))
+	stop_process slapd "$SLAPD_PID" TERM 5
 	if [[ -n $RUN_DIR && -d $RUN_DIR ]]; then
 		rm -rf -- "$RUN_DIR"
 	fi
@@ -222,9 +307,9 @@ main() {
 	trap cleanup EXIT
 	trap on_signal INT TERM HUP
 	make_run_dir
+	start_directory
 	write_vetd_conf
 	write_nginx_conf
-	start_directory
 	start_vetd
 	start_nginx
 	wait_healthy
@@ -232,7 +317,10 @@ main() {
 	print_banner
 
 	local status=0
-	wait -n "$VETD_PID" "$NGINX_PID" || status=$?
+	wait -n "$VETD_PID" "$NGINX_PID" "$SLAPD_PID" || status=$?
+	if ! kill -0 "$SLAPD_PID" 2>/dev/null; then
+		vetd_die "the demo directory (slapd) exited (status $status)"
+	fi
 	if kill -0 "$VETD_PID" 2>/dev/null; then
 		show_nginx_errors
 		vetd_die "nginx exited (status $status)"

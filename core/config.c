@@ -73,7 +73,17 @@ static const struct cfg_field session_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 
+static const struct cfg_field policy_fields[] = {
+	F("dir", CFG_PATH, policy_dir, 1, 4096),
+	F("scripts", CFG_PATH, scripts_dir, 1, 4096),
+	F("check_interval", CFG_INT, policy_check, 1, 3600),
+	F("instruction_budget", CFG_INT, policy_budget, 10000, 1000000000LL),
+	F("memory_cap", CFG_INT, policy_memory, 1048576, 1073741824LL),
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+
 static const struct cfg_field top_fields[] = {
+	{ "policies", CFG_TABLE, 0, 0, 0, policy_fields },
 	{ "listen", CFG_TABLE, 0, 0, 0, listen_fields },
 	{ "directory", CFG_TABLE, 0, 0, 0, directory_fields },
 	{ "session", CFG_TABLE, 0, 0, 0, session_fields },
@@ -212,8 +222,8 @@ cfg_field_set(lua_State *L, struct config *c, const struct cfg_field *f,
 	if (f->type == CFG_OCTAL) {
 		errno = 0;
 		v = strtoll(s, &end, 8);
-		if (*s == '\0' || *end != '\0' || errno != 0 || *s == '-' ||
-		    v < f->min || v > f->max) {
+		if (*s == '\0' || strspn(s, "01234567") != strlen(s) ||
+		    *end != '\0' || errno != 0 || v < f->min || v > f->max) {
 			snprintf(err, errlen,
 			    "%s: must be an octal mode between 0000 and 0777", kp);
 			return -1;
@@ -353,6 +363,37 @@ cfg_org_see_all(lua_State *L, struct config_org *o, const char *kp,
 	return 0;
 }
 
+/*
+ * organizations.<slug>.automation = { "grant" }: the outcomes a policy may
+ * reach without a person. Deny is never one of them.
+ */
+static int
+cfg_org_automation(lua_State *L, struct config_org *o, const char *kp,
+    char *err, size_t errlen)
+{
+	int	oc;
+
+	o->automation = 0;
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		if (!lua_isinteger(L, -2) || lua_type(L, -1) != LUA_TSTRING ||
+		    (oc = config_outcome_parse(lua_tostring(L, -1))) < 0) {
+			snprintf(err, errlen, "%s: must be a list of outcomes "
+			    "(grant, grant_with_restrictions, grant_with_warning, "
+			    "refer)", kp);
+			return -1;
+		}
+		if (oc == OUTCOME_DENY) {
+			snprintf(err, errlen, "%s: deny can never be automated",
+			    kp);
+			return -1;
+		}
+		o->automation |= 1u << oc;
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
 static int
 cfg_org(lua_State *L, struct config_org *o, const char *prefix, char *err,
     size_t errlen)
@@ -370,13 +411,15 @@ cfg_org(lua_State *L, struct config_org *o, const char *prefix, char *err,
 		} else if (strcmp(k, "group") == 0) {
 			if (cfg_str(L, kp, 1024, &o->group, err, errlen) == -1)
 				return -1;
-		} else if (strcmp(k, "roles") == 0 || strcmp(k, "see_all") == 0) {
+		} else if (strcmp(k, "roles") == 0 || strcmp(k, "see_all") == 0 ||
+		    strcmp(k, "automation") == 0) {
 			if (!lua_istable(L, -1)) {
 				snprintf(err, errlen, "%s: must be a table", kp);
 				return -1;
 			}
 			if ((k[0] == 'r' ? cfg_org_roles(L, o, kp, err, errlen) :
-			    cfg_org_see_all(L, o, kp, err, errlen)) == -1)
+			    k[0] == 's' ? cfg_org_see_all(L, o, kp, err, errlen) :
+			    cfg_org_automation(L, o, kp, err, errlen)) == -1)
 				return -1;
 		} else {
 			snprintf(err, errlen, "%s: unknown key", kp);
@@ -425,6 +468,7 @@ cfg_orgs(lua_State *L, struct config *c, const char *prefix, char *err,
 		o = &c->orgs[c->norgs++];
 		memset(o, 0, sizeof(*o));
 		o->slug = xstrdup(slug);
+		o->automation = 1u << OUTCOME_GRANT;
 		for (i = 0; i + 1 < c->norgs; i++)
 			if (strcmp(c->orgs[i].slug, slug) == 0)
 				return -1;	/* Lua tables cannot repeat keys */
@@ -433,6 +477,27 @@ cfg_orgs(lua_State *L, struct config *c, const char *prefix, char *err,
 		lua_pop(L, 1);
 	}
 	return 0;
+}
+
+static const char *outcome_names[OUTCOME_COUNT] = {
+	"grant", "grant_with_restrictions", "grant_with_warning", "deny", "refer"
+};
+
+int
+config_outcome_parse(const char *s)
+{
+	int	i;
+
+	for (i = 0; i < OUTCOME_COUNT; i++)
+		if (strcmp(s, outcome_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+config_outcome_name(int oc)
+{
+	return oc >= 0 && oc < OUTCOME_COUNT ? outcome_names[oc] : NULL;
 }
 
 const struct config_org *
@@ -587,6 +652,10 @@ cfg_check(struct config *c, char *err, size_t errlen)
 	}
 	if (c->has_directory && cfg_check_directory(c, err, errlen) == -1)
 		return -1;
+	if (c->policy_dir == NULL)
+		c->policy_dir = xstrdup(VETD_DATADIR "/policies");
+	if (c->scripts_dir == NULL)
+		c->scripts_dir = xstrdup(VETD_DATADIR "/scripts");
 	return 0;
 }
 
@@ -651,6 +720,9 @@ config_load(const char *file, struct config **out, char *err, size_t errlen)
 	c->dir.max_message = 1024 * 1024;
 	c->session_idle = 1800;
 	c->session_absolute = 43200;
+	c->policy_check = 2;
+	c->policy_budget = 50000000;
+	c->policy_memory = 32 * 1024 * 1024;
 
 	if ((data = read_file(file, &len, err, errlen)) == NULL)
 		goto out;
@@ -725,5 +797,7 @@ config_free(struct config *c)
 			free(c->orgs[i].roles[r]);
 	}
 	free(c->orgs);
+	free(c->policy_dir);
+	free(c->scripts_dir);
 	free(c);
 }

@@ -15,6 +15,18 @@
 #include "access.h"
 #include "log.h"
 
+/* A recommendation's outcome (DESIGN: the Lua contract). */
+enum outcome {
+	OUTCOME_GRANT,
+	OUTCOME_GRANT_WITH_RESTRICTIONS,
+	OUTCOME_GRANT_WITH_WARNING,
+	OUTCOME_DENY,
+	OUTCOME_REFER,
+	OUTCOME_COUNT
+};
+int		 config_outcome_parse(const char *);	/* -1: not one */
+const char	*config_outcome_name(int);
+
 /* One organization as the directory sees it. */
 struct config_org {
 	char		*slug;
@@ -22,6 +34,7 @@ struct config_org {
 	char		*group;		/* or: members of this group */
 	char		*roles[ROLE_COUNT];	/* group DN granting each role */
 	unsigned	 see_all;	/* roles that see all the org's cases */
+	unsigned	 automation;	/* outcomes automation may reach alone */
 };
 
 /* The directory (LDAP / Active Directory) users sign in with. */
@@ -73,6 +86,13 @@ struct config {
 
 	struct config_org	*orgs;
 	size_t			 norgs;
+
+	/* policies: the Lua rules */
+	char			*policy_dir;	/* policies/<org>/... */
+	char			*scripts_dir;	/* the shared Lua */
+	long long		 policy_check;	/* seconds between file checks */
+	long long		 policy_budget;	/* instructions per call */
+	long long		 policy_memory;	/* bytes per policy state */
 };
 
 /* The organization configured under slug, or NULL. */

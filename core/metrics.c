@@ -141,6 +141,7 @@ metrics_render(struct buf *b, const struct route *routes, size_t nroutes,
 	for (r = 0; shm != NULL && r < shm->nslots && r <= nroutes; r++) {
 		s = &shm->slots[r];
 		name = r < nroutes ? routes[r].pattern : "unmatched";
+		method = r < nroutes ? routes[r].method : "any";
 		cum = 0;
 		for (i = 0; i <= NBOUNDS; i++)
 			cum += ld(&s->bucket[i]);
@@ -150,17 +151,20 @@ metrics_render(struct buf *b, const struct route *routes, size_t nroutes,
 		for (i = 0; i < NBOUNDS; i++) {
 			cum += ld(&s->bucket[i]);
 			util_buf_addf(b, "vetd_request_duration_seconds_bucket"
-			    "{route=\"%s\",le=\"%g\"} %llu\n", name,
-			    (double)bounds_us[i] / 1e6, (unsigned long long)cum);
+			    "{route=\"%s\",method=\"%s\",le=\"%g\"} %llu\n", name,
+			    method, (double)bounds_us[i] / 1e6,
+			    (unsigned long long)cum);
 		}
 		cum += ld(&s->bucket[NBOUNDS]);
 		util_buf_addf(b, "vetd_request_duration_seconds_bucket"
-		    "{route=\"%s\",le=\"+Inf\"} %llu\n", name,
-		    (unsigned long long)cum);
-		util_buf_addf(b, "vetd_request_duration_seconds_sum{route=\"%s\"}"
-		    " %.6f\n", name, (double)ld(&s->sum_us) / 1e6);
+		    "{route=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n", name,
+		    method, (unsigned long long)cum);
+		util_buf_addf(b, "vetd_request_duration_seconds_sum{route=\"%s\","
+		    "method=\"%s\"} %.6f\n", name, method,
+		    (double)ld(&s->sum_us) / 1e6);
 		util_buf_addf(b, "vetd_request_duration_seconds_count"
-		    "{route=\"%s\"} %llu\n", name, (unsigned long long)cum);
+		    "{route=\"%s\",method=\"%s\"} %llu\n", name, method,
+		    (unsigned long long)cum);
 	}
 
 	util_buf_addf(b,

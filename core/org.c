@@ -32,11 +32,18 @@ org_name_valid(const char *s)
 {
 	size_t	i;
 
-	if (s == NULL || s[0] == '\0' || strlen(s) > 200)
+	if (s == NULL || s[0] == '\0' || strlen(s) > 200 ||
+	    !util_utf8_valid(s, strlen(s)))
 		return 0;
-	for (i = 0; s[i] != '\0'; i++)
+	for (i = 0; s[i] != '\0'; i++) {
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return 0;
+		/* C1 controls, U+0080..U+009F, are \xc2\x80..\xc2\x9f */
+		if ((unsigned char)s[i] == 0xc2 &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f)
+			return 0;
+	}
 	return 1;
 }
 

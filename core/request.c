@@ -134,8 +134,10 @@ request_parse(struct request *r, struct request_error *e)
 	r->path = util_pool_strndup(r->pool, uri,
 	    q ? (size_t)(q - uri) : strlen(uri));
 
+	/* "/" has no segment; otherwise every '/' starts one, so "/a/" is
+	 * "a" and "" and does not match the route "/a". */
 	r->segs = util_pool_alloc(r->pool, MAX_SEGS * sizeof(char *));
-	for (p = r->path + 1; *p != '\0'; p = slash + 1) {
+	for (p = r->path + 1; r->path[1] != '\0'; p = slash + 1) {
 		slash = strchr(p, '/');
 		if (slash == NULL)
 			slash = p + strlen(p);

@@ -152,8 +152,11 @@ store_migrate(struct store *st, int *applied, char *err, size_t errlen)
 			return -1;
 		}
 		/* Another process may have migrated while we waited. */
-		if (store_schema_version(st, &v) == -1)
+		if (store_schema_version(st, &v) == -1) {
+			snprintf(err, errlen, "cannot read schema version: %s",
+			    sqlite3_errmsg(st->db));
 			goto fail;
+		}
 		if (store_migrations[i].version <= v) {
 			store_rollback(st);
 			continue;

@@ -275,9 +275,12 @@ util_parse_ll(const char *s, long long min, long long max, long long *out)
 	char		*end;
 	long long	 v;
 
-	if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
+	/* strtoll would skip white space and take a '+': only digits, with
+	 * a '-' in front where negatives are allowed. */
+	if (s == NULL)
 		return -1;
-	if (*s == '-' && min >= 0)
+	if (!(s[0] >= '0' && s[0] <= '9') &&
+	    !(s[0] == '-' && min < 0 && s[1] >= '0' && s[1] <= '9'))
 		return -1;
 	errno = 0;
 	v = strtoll(s, &end, 10);
@@ -325,6 +328,44 @@ hexval(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+int
+util_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n, k;
+	unsigned		 cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xc2 && p[i] <= 0xdf) {
+			n = 1;
+			cp = p[i] & 0x1f;
+		} else if (p[i] >= 0xe0 && p[i] <= 0xef) {
+			n = 2;
+			cp = p[i] & 0x0f;
+		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
+			n = 3;
+			cp = p[i] & 0x07;
+		} else
+			return 0;
+		if (i + n >= len)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
 }
 
 char *

@@ -63,6 +63,9 @@ void	 util_now_iso(char *buf, size_t len);
 /* Monotonic clock in microseconds. */
 uint64_t util_now_us(void);
 
+/* Is [s, s+len) well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF)? */
+int	 util_utf8_valid(const char *s, size_t len);
+
 /* Percent-decode [s, s+len) into a fresh pool string. '+' becomes a space
  * when plus_space is set. Returns NULL on a bad escape or an encoded NUL. */
 char	*util_pct_decode(struct pool *, const char *s, size_t len, int plus_space);

@@ -395,8 +395,8 @@ cfg_org_automation(lua_State *L, struct config_org *o, const char *kp,
 }
 
 static int
-cfg_org(lua_State *L, struct config_org *o, const char *prefix, char *err,
-    size_t errlen)
+cfg_org(lua_State *L, const struct config *c, struct config_org *o,
+    const char *prefix, char *err, size_t errlen)
 {
 	char		 kp[160];
 	const char	*k;
@@ -411,6 +411,14 @@ cfg_org(lua_State *L, struct config_org *o, const char *prefix, char *err,
 		} else if (strcmp(k, "group") == 0) {
 			if (cfg_str(L, kp, 1024, &o->group, err, errlen) == -1)
 				return -1;
+		} else if (strcmp(k, "policies") == 0) {
+			if (cfg_str(L, kp, 4096, &o->policies, err, errlen) == -1)
+				return -1;
+			if (o->policies[0] != '/') {
+				char *abs = xasprintf("%s/%s", c->confdir, o->policies);
+				free(o->policies);
+				o->policies = abs;
+			}
 		} else if (strcmp(k, "roles") == 0 || strcmp(k, "see_all") == 0 ||
 		    strcmp(k, "automation") == 0) {
 			if (!lua_istable(L, -1)) {
@@ -472,7 +480,7 @@ cfg_orgs(lua_State *L, struct config *c, const char *prefix, char *err,
 		for (i = 0; i + 1 < c->norgs; i++)
 			if (strcmp(c->orgs[i].slug, slug) == 0)
 				return -1;	/* Lua tables cannot repeat keys */
-		if (cfg_org(L, o, kp, err, errlen) == -1)
+		if (cfg_org(L, c, o, kp, err, errlen) == -1)
 			return -1;
 		lua_pop(L, 1);
 	}
@@ -793,6 +801,7 @@ config_free(struct config *c)
 		free(c->orgs[i].slug);
 		free(c->orgs[i].ou);
 		free(c->orgs[i].group);
+		free(c->orgs[i].policies);
 		for (r = 0; r < ROLE_COUNT; r++)
 			free(c->orgs[i].roles[r]);
 	}

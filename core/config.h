@@ -35,6 +35,7 @@ struct config_org {
 	char		*roles[ROLE_COUNT];	/* group DN granting each role */
 	unsigned	 see_all;	/* roles that see all the org's cases */
 	unsigned	 automation;	/* outcomes automation may reach alone */
+	char		*policies;	/* its policy dir; NULL: <policies.dir>/<slug> */
 };
 
 /* The directory (LDAP / Active Directory) users sign in with. */

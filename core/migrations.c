@@ -82,6 +82,42 @@ const struct migration store_migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_events"
 	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;" },
+
+	{ 3, "policy versions, policy status, recommendations",
+	/* Every policy version that was used, with its files, so a past
+	 * recommendation can be replayed after the files change. */
+	"CREATE TABLE policy_versions ("
+	"  version TEXT PRIMARY KEY CHECK (length(version) = 64),"
+	"  files TEXT NOT NULL,"
+	"  first_used_at TEXT NOT NULL"
+	") STRICT;"
+	/* What each organization's (and site's) policy is, as the workers
+	 * last found it: the active version and the last error. */
+	"CREATE TABLE policy_status ("
+	"  org TEXT NOT NULL,"
+	"  site TEXT NOT NULL DEFAULT '',"
+	"  version TEXT,"
+	"  loaded_at TEXT,"
+	"  error TEXT,"
+	"  error_version TEXT,"
+	"  error_at TEXT,"
+	"  PRIMARY KEY (org, site)"
+	") STRICT;"
+	/* A recommendation as the policy made it: its input, its answer (after
+	 * the decision ceiling) and the version, for replay. */
+	"CREATE TABLE recommendations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+	"  case_id INTEGER,"
+	"  site TEXT,"
+	"  policy_version TEXT NOT NULL REFERENCES policy_versions(version),"
+	"  input TEXT NOT NULL,"
+	"  result TEXT NOT NULL,"
+	"  automated INTEGER NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  created_by TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX recommendations_case ON recommendations(org_id, case_id);" },
 };
 
 const int store_nmigrations =

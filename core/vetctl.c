@@ -9,6 +9,9 @@
  *   vetctl [-f file] token list [--org O] | token revoke --org O --name N
  *   vetctl [-f file] audit verify [--checkpoint FILE [--public-key HEX]]
  *   vetctl [-f file] audit checkpoint --key KEYFILE [--out FILE]
+ *   vetctl [-f file] policy test ORG [--site S] [--dir DIR]
+ *   vetctl [-f file] policy status | policy replay ID
+ *   vetctl [-f file] policy diff ORG --draft DIR [--site S] [--cases PATH]
  *
  * Every change made here is audited with the actor "vetctl:<login>".
  *
@@ -30,10 +33,12 @@
 #include "store.h"
 #include "token.h"
 #include "util.h"
+#include "vetctl_policy.h"
 
 #include <sodium.h>
 
-static char actor[128];
+static char			 actor[128];
+static const struct config	*g_cfg;	/* for the commands that need it */
 
 /* Value of --name in argv (argc items), or NULL. Unknown options and
  * options without a value are usage errors (returns "" to signal). */
@@ -478,6 +483,30 @@ cmd_site_list(struct store *st, int argc, char **argv)
 	    0 : 1;
 }
 
+static int
+cmd_policy_test(struct store *st, int argc, char **argv)
+{
+	return vetctl_policy_test(g_cfg, st, argc, argv);
+}
+
+static int
+cmd_policy_status(struct store *st, int argc, char **argv)
+{
+	return vetctl_policy_status(g_cfg, st, argc, argv);
+}
+
+static int
+cmd_policy_replay(struct store *st, int argc, char **argv)
+{
+	return vetctl_policy_replay(g_cfg, st, argc, argv);
+}
+
+static int
+cmd_policy_diff(struct store *st, int argc, char **argv)
+{
+	return vetctl_policy_diff(g_cfg, st, argc, argv);
+}
+
 static const struct cmd cmds[] = {
 	{ "db", "migrate", 0, 0, cmd_db_migrate, "db migrate" },
 	{ "db", "status", 0, 0, cmd_db_status, "db status" },
@@ -494,6 +523,12 @@ static const struct cmd cmds[] = {
 	    "audit verify [--checkpoint FILE [--public-key HEX]]" },
 	{ "audit", "checkpoint", 2, 4, cmd_audit_checkpoint,
 	    "audit checkpoint --key KEYFILE [--out FILE]" },
+	{ "policy", "test", 1, 5, cmd_policy_test,
+	    "policy test ORG [--site S] [--dir DIR]" },
+	{ "policy", "status", 0, 0, cmd_policy_status, "policy status" },
+	{ "policy", "replay", 1, 1, cmd_policy_replay, "policy replay ID" },
+	{ "policy", "diff", 3, 9, cmd_policy_diff,
+	    "policy diff ORG --draft DIR [--site S] [--cases PATH] [--jobs N]" },
 };
 
 static void __attribute__((noreturn))
@@ -553,6 +588,7 @@ main(int argc, char *argv[])
 	}
 	log_set_level(cfg->log_level > LOG_LVL_WARN ? cfg->log_level :
 	    LOG_LVL_WARN);
+	g_cfg = cfg;
 	if ((st = store_open(cfg->database, (int)cfg->busy_timeout, err,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "vetctl: %s\n", err);

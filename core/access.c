@@ -57,6 +57,19 @@ access_check(const struct principal *p, enum access_action act,
 			return ACCESS_ALLOW;
 		*reason = "the audit trail is for the auditor and admin roles";
 		return ACCESS_DENY;
+	case ACT_POLICY_READ:
+		if (p->roles & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR) |
+		    ROLE_BIT(ROLE_ADJUDICATOR) | ROLE_BIT(ROLE_AUTHORITY) |
+		    ROLE_BIT(ROLE_CSO)))
+			return ACCESS_ALLOW;
+		*reason = "the policy status is for admin, auditor, adjudicator, "
+		    "authority and cso";
+		return ACCESS_DENY;
+	case ACT_POLICY_EVALUATE:
+		if (p->roles & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_ADJUDICATOR)))
+			return ACCESS_ALLOW;
+		*reason = "trying the policy is for admin and adjudicator";
+		return ACCESS_DENY;
 	case ACT_COUNT:
 		break;
 	}

@@ -44,6 +44,8 @@ enum access_action {
 	ACT_SELF_READ,		/* own identity: GET /me */
 	ACT_SELF_SIGN_OUT,
 	ACT_AUDIT_READ,		/* the audit trail */
+	ACT_POLICY_READ,	/* the active policy's version and status */
+	ACT_POLICY_EVALUATE,	/* run the policy on a supplied case */
 	ACT_COUNT
 };
 

@@ -15,6 +15,8 @@ const struct route api_routes[] = {
 	{ "DELETE",	"/api/v1/session",	api_session_delete,	ROUTE_AUTH },
 	{ "GET",	"/api/v1/me",		api_me,			ROUTE_AUTH },
 	{ "GET",	"/api/v1/audit",	api_audit_list,		ROUTE_AUTH },
+	{ "GET",	"/api/v1/policy",	api_policy_get,		ROUTE_AUTH },
+	{ "POST",	"/api/v1/policy/evaluate", api_policy_evaluate,	ROUTE_AUTH },
 	{ "GET",	"/metrics",		api_metrics,		0 },
 };
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -18,6 +18,7 @@
 #include "response.h"
 #include "router.h"
 #include "audit.h"
+#include "policy.h"
 #include "session.h"
 #include "store.h"
 
@@ -30,6 +31,7 @@ struct api_ctx {
 	struct store		*store;
 	const struct config	*cfg;
 	struct auth		*auth;
+	struct policy_registry	*policies;
 	long long		 now;		/* unix seconds, for this request */
 	size_t			 route;		/* index, api_nroutes: none */
 
@@ -101,5 +103,7 @@ void	api_session_create(struct api_ctx *);
 void	api_session_delete(struct api_ctx *);
 void	api_me(struct api_ctx *);
 void	api_audit_list(struct api_ctx *);
+void	api_policy_get(struct api_ctx *);
+void	api_policy_evaluate(struct api_ctx *);
 
 #endif

@@ -119,6 +119,23 @@ org_slug_by_id(struct store *st, long long id, char *buf, size_t len)
 	return r;
 }
 
+int
+org_site_exists(struct store *st, long long org_id, const char *slug)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM sites WHERE org_id = ? AND slug = ?";
+	sqlite3_stmt	*s;
+	int		 found;
+
+	if ((s = store_prepare(st, sql)) == NULL)
+		return 0;
+	sqlite3_bind_int64(s, 1, org_id);
+	sqlite3_bind_text(s, 2, slug, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	store_done(s);
+	return found;
+}
+
 enum org_status
 org_site_add(struct store *st, const char *org_slug, const char *slug,
     const char *name)

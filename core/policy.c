@@ -621,16 +621,17 @@ fixture_run(struct policy *p, json_t *fx, const char *org, const char *site,
 	else
 		json_incref(kase);
 
-	if (strcmp(fn, "adjudicate") == 0)
-		call = policy_adjudicate(p, kase, ws ? ws : json_object(), ctx,
-		    automation, automated, &r, err, sizeof(err));
-	else if (strcmp(fn, "on_event") == 0) {
-		args[0] = ev ? ev : json_object();
+	if (strcmp(fn, "adjudicate") == 0) {
+		ws = ws ? json_incref(ws) : json_object();
+		call = policy_adjudicate(p, kase, ws, ctx, automation, automated,
+		    &r, err, sizeof(err));
+		json_decref(ws);
+	} else if (strcmp(fn, "on_event") == 0) {
+		args[0] = ev ? json_incref(ev) : json_object();
 		args[1] = kase;
 		args[2] = ctx;
 		call = policy_call(p, fn, args, 3, &r, err, sizeof(err));
-		if (ev == NULL)
-			json_decref(args[0]);
+		json_decref(args[0]);
 	} else {
 		args[0] = kase;
 		args[1] = ctx;

@@ -198,7 +198,8 @@ fcgx_write(void *io, const char *buf, size_t len)
 }
 
 static void
-worker_handle(FCGX_Request *fr, struct store *st, struct auth *au)
+worker_handle(FCGX_Request *fr, struct store *st, struct auth *au,
+    struct policy_registry *pol)
 {
 	struct pool	*pool = util_pool_new();
 	struct request	 req;
@@ -217,6 +218,7 @@ worker_handle(FCGX_Request *fr, struct store *st, struct auth *au)
 	c.store = st;
 	c.cfg = cfg;
 	c.auth = au;
+	c.policies = pol;
 	c.now = (long long)time(NULL);
 	api_dispatch(&c);
 
@@ -252,6 +254,7 @@ worker_main(void)
 	sigset_t		 waitmask;
 	struct store		*st;
 	struct auth		*au;
+	struct policy_registry	*pol;
 	FCGX_Request		 fr;
 	struct pollfd		 pfd;
 	char			 err[256];
@@ -284,6 +287,7 @@ worker_main(void)
 		_exit(1);
 	}
 	au = auth_new(cfg);
+	pol = policy_registry_new(cfg);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
 		log_error("event=fcgi_init_failed");
 		_exit(1);
@@ -311,11 +315,12 @@ worker_main(void)
 				log_warn("event=accept_failed rc=%d", rc);
 			continue;
 		}
-		worker_handle(&fr, st, au);
+		worker_handle(&fr, st, au, pol);
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Free(&fr, 1);
 	auth_free(au);
+	policy_registry_free(pol);
 	store_close(st);
 	log_debug("event=worker_exit");
 	_exit(0);

@@ -406,21 +406,23 @@ static const char *
 rec_of(struct policy *p, json_t *fx, const char *org, const char *site,
     char *err, size_t errlen, json_t **keep)
 {
-	json_t		*ctx, *r = NULL, *c = json_object_get(fx, "ctx");
+	json_t		*ctx, *r = NULL, *c = json_object_get(fx, "ctx"), *k, *w;
 	const char	*today = "2026-06-01";
+	int		 rc;
 
 	if (json_is_string(json_object_get(c, "today")))
 		today = json_string_value(json_object_get(c, "today"));
 	ctx = policy_ctx(p, org, site, today, 0);
-	if (policy_adjudicate(p, json_object_get(fx, "case") ?
-	    json_object_get(fx, "case") : json_object(),
-	    json_object_get(fx, "worksheet") ?
-	    json_object_get(fx, "worksheet") : json_object(), ctx, 0, 0, &r,
-	    err, errlen) == -1) {
-		json_decref(ctx);
-		return NULL;
-	}
+	k = json_object_get(fx, "case");
+	k = k ? json_incref(k) : json_object();
+	w = json_object_get(fx, "worksheet");
+	w = w ? json_incref(w) : json_object();
+	rc = policy_adjudicate(p, k, w, ctx, 0, 0, &r, err, errlen);
+	json_decref(k);
+	json_decref(w);
 	json_decref(ctx);
+	if (rc == -1)
+		return NULL;
 	*keep = r;
 	return json_string_value(json_object_get(r, "recommendation"));
 }

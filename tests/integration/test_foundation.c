@@ -438,7 +438,7 @@ Test(foundation, metrics_count_requests_and_show_the_schema)
 		     (double)json_integer_value(vt_json_get(health, "schema")),
 		     "metrics:\n%s", after->body);
 	cr_assert_geq(vt_metric(after,
-				"vetd_request_duration_seconds_count{route=\"/api/v1/health\"}"),
+				"vetd_request_duration_seconds_count{route=\"/api/v1/health\",method=\"GET\"}"),
 		      6, "metrics:\n%s", after->body);
 	cr_assert_eq(vt_metric(after, "vetd_worker_restarts_total"), 0);
 }

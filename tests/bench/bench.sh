@@ -26,6 +26,7 @@ export LC_ALL=C
 : "${VETCTL_BIN:?VETCTL_BIN must name the vetctl program (make bench sets it)}"
 SLAPD_BIN=${SLAPD_BIN:-/usr/sbin/slapd}
 : "${LDAPBIND_BIN:?LDAPBIND_BIN must name the in-process bind reference (make bench sets it)}"
+: "${POLICYBENCH_BIN:?POLICYBENCH_BIN must name the policy benchmark (make bench sets it)}"
 NGINX_BIN=${NGINX_BIN:-/usr/sbin/nginx}
 WRK_BIN=${WRK_BIN:-wrk}
 ROUNDS=${BENCH_ROUNDS:-5}
@@ -39,6 +40,11 @@ HEALTH_TARGET=70
 ME_TARGET=60
 # median sign-in latency at most this many times a raw ldapwhoami bind
 SIGNIN_TARGET=2
+# in-process adjudicate calls per second, one core
+ADJUDICATE_TARGET=50000
+# seconds for policy diff over DIFF_CASES generated cases, on 2 cores
+DIFF_TARGET=10
+DIFF_CASES=${BENCH_DIFF_CASES:-100000}
 
 BASE_DN=dc=vetd,dc=example
 BENCH_USER=northbridge-cso
@@ -117,6 +123,7 @@ write_vetd_config() {
 		database = "vetd.db"
 		log_level = "info"
 		session = { insecure_cookie = true }
+		policies = { dir = "$VETD_SRCDIR/policies", scripts = "$VETD_SRCDIR/scripts" }
 		directory = {
 		  url = "ldap://127.0.0.1:$ldap_port",
 		  bind_dn = "cn=vetd,ou=services,$BASE_DN",
@@ -331,6 +338,40 @@ measure_rawbind() {
 	printf 'round %d/%d  %-8s %12.3f ms median of 200\n' "$1" "$ROUNDS" rawbind "$ms"
 }
 
+# In-process adjudicate calls per second (the default policy), and a
+# reference policy that only answers a constant, in the same run.
+measure_policy_calls() {
+	local out
+	out=$("$POLICYBENCH_BIN" calls "$VETD_SRCDIR/scripts" "$VETD_SRCDIR/policies" "$DURATION") ||
+		die "policybench failed"
+	results[adjudicate]+="$(awk '$1 == "adjudicate" { print $2 }' <<<"$out") "
+	results[adjref]+="$(awk '$1 == "reference" { print $2 }' <<<"$out") "
+	printf 'round %d/%d  %-8s %12.0f calls/s (reference %.0f)\n' "$1" "$ROUNDS" adjud \
+		"$(awk '$1 == "adjudicate" { print $2 }' <<<"$out")" \
+		"$(awk '$1 == "reference" { print $2 }' <<<"$out")"
+}
+
+# Seconds for `vetctl policy diff` over DIFF_CASES generated cases: the
+# default policy (an organization with no rules of its own) against the
+# northbridge-nuclear example as the draft, two jobs.
+measure_policy_diff() {
+	local t0 t1 secs
+	if [[ ! -s $workdir/cases.jsonl ]]; then
+		"$POLICYBENCH_BIN" gen "$DIFF_CASES" 7 >"$workdir/cases.jsonl" ||
+			die "could not generate cases"
+	fi
+	t0=$(date +%s%N)
+	"$VETCTL_BIN" -f "$workdir/vetd.conf" policy diff benchorg \
+		--draft "$VETD_SRCDIR/examples/policies/northbridge-nuclear" \
+		--cases "$workdir/cases.jsonl" --jobs 2 >"$workdir/diff.out" 2>"$workdir/diff.err" ||
+		die "policy diff failed: $(tail -n 5 "$workdir/diff.err") $(tail -n 3 "$workdir/diff.out")"
+	t1=$(date +%s%N)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+	results[diff]+="$secs "
+	printf 'round %d/%d  %-8s %12.2f s for %d cases (%s)\n' "$1" "$ROUNDS" diff "$secs" \
+		"$DIFF_CASES" "$(grep -m1 'would change' "$workdir/diff.out")"
+}
+
 # "met" when awk's condition on r and t holds, else "MISSED".
 verdict() {
 	if awk -v r="$1" -v t="$2" "BEGIN { exit !($3) }"; then
@@ -352,7 +393,7 @@ median() {
 # --- main ------------------------------------------------------------------
 
 main() {
-	local round health bare me signin whoami rawbind ratio me_ratio slow v1 v2 v3 status=0
+	local round health bare me signin whoami rawbind adjud adjref diffs v4 v5 ratio me_ratio slow v1 v2 v3 status=0
 
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
@@ -370,6 +411,8 @@ main() {
 		measure_signin "$round"
 		measure_ldapwhoami "$round"
 		measure_rawbind "$round"
+		measure_policy_calls "$round"
+		measure_policy_diff "$round"
 	done
 
 	health=$(median "${results[health]}")
@@ -378,13 +421,18 @@ main() {
 	signin=$(median "${results[signin]}")
 	whoami=$(median "${results[whoami]}")
 	rawbind=$(median "${results[rawbind]}")
+	adjud=$(median "${results[adjudicate]}")
+	adjref=$(median "${results[adjref]}")
+	diffs=$(median "${results[diff]}")
 	ratio=$(awk -v h="$health" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
 	me_ratio=$(awk -v h="$me" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
 	slow=$(awk -v s="$signin" -v w="$whoami" 'BEGIN { printf "%.2f", s / w }')
 	v1=$(verdict "$ratio" "$HEALTH_TARGET" 'r >= t')
 	v2=$(verdict "$me_ratio" "$ME_TARGET" 'r >= t')
 	v3=$(verdict "$slow" "$SIGNIN_TARGET" 'r <= t')
-	[[ $v1$v2$v3 == metmetmet ]] || status=1
+	v4=$(verdict "$adjud" "$ADJUDICATE_TARGET" 'r >= t')
+	v5=$(verdict "$diffs" "$DIFF_TARGET" 'r <= t')
+	[[ $v1$v2$v3$v4$v5 == metmetmetmetmet ]] || status=1
 
 	say ""
 	printf '%-32s %16s %10s %8s\n' measurement median target result
@@ -399,6 +447,9 @@ main() {
 	printf '%-32s %11.3f ms %10s %8s\n' "in-process bind (no exec)" "$rawbind" - -
 	printf '%-32s %14s   %10s %8s\n' "sign-in / in-process bind" \
 		"$(awk -v s="$signin" -v w="$rawbind" 'BEGIN { printf "%.2f", s / w }')x" "(info)" -
+	printf '%-32s %10.0f /s   %10s %8s\n' "adjudicate, in-process, 1 core" "$adjud" ">= $ADJUDICATE_TARGET" "$v4"
+	printf '%-32s %10.0f /s   %10s %8s\n' "reference (constant answer)" "$adjref" - -
+	printf '%-32s %12.2f s %10s %8s\n' "policy diff, $DIFF_CASES cases" "$diffs" "<= ${DIFF_TARGET} s" "$v5"
 	return "$status"
 }
 

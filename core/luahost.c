@@ -435,6 +435,8 @@ push_json(lua_State *L, json_t *j, int depth)
 	}
 }
 
+static json_t	*to_json_x(lua_State *, int, int, int, char *, size_t);
+
 /*
  * The value at idx as JSON, or NULL with why set: only nil (as null at the
  * top), booleans, finite numbers, UTF-8 strings, and tables that are
@@ -442,6 +444,17 @@ push_json(lua_State *L, json_t *j, int depth)
  */
 static json_t *
 to_json(lua_State *L, int idx, int depth, char *why, size_t whylen)
+{
+	return to_json_x(L, idx, depth, 0, why, whylen);
+}
+
+/*
+ * As to_json; with skip_fns, object members that are functions are left
+ * out (for declarations such as the workflow, whose guards are code).
+ */
+static json_t *
+to_json_x(lua_State *L, int idx, int depth, int skip_fns, char *why,
+    size_t whylen)
 {
 	json_t		*out, *v;
 	size_t		 n, count = 0, len;
@@ -491,7 +504,8 @@ to_json(lua_State *L, int idx, int depth, char *why, size_t whylen)
 			out = json_array();
 			for (size_t i = 1; i <= n; i++) {
 				lua_rawgeti(L, t, (lua_Integer)i);
-				v = to_json(L, -1, depth + 1, why, whylen);
+				v = to_json_x(L, -1, depth + 1, skip_fns, why,
+				    whylen);
 				lua_pop(L, 1);
 				if (v == NULL) {
 					json_decref(out);
@@ -513,7 +527,11 @@ to_json(lua_State *L, int idx, int depth, char *why, size_t whylen)
 				json_decref(out);
 				return NULL;
 			}
-			v = to_json(L, -1, depth + 1, why, whylen);
+			if (skip_fns && lua_isfunction(L, -1)) {
+				lua_pop(L, 1);
+				continue;
+			}
+			v = to_json_x(L, -1, depth + 1, skip_fns, why, whylen);
 			if (v == NULL) {
 				lua_pop(L, 3);
 				json_decref(out);
@@ -602,13 +620,21 @@ l_require(lua_State *L)
 	for (i = 0; i < n; i++)
 		rel[i] = name[i] == '.' ? '/' : name[i];
 	rel[n] = '\0';
-	for (i = 0; i < p->nlabels && f == NULL; i++) {
-		snprintf(path, sizeof(path), "%s%s.lua", p->labels[i], rel);
-		f = find_file(p, path);
-	}
-	if (f == NULL) {
-		snprintf(path, sizeof(path), "scripts/%s.lua", rel);
-		f = find_file(p, path);
+	/*
+	 * The shared library first, so that no set can shadow it (the
+	 * guideline catalog stays the one in scripts/); then the set's own
+	 * modules, most specific first. A set's policy, workflow and settings
+	 * files are what the set is, not modules to require.
+	 */
+	snprintf(path, sizeof(path), "scripts/%s.lua", rel);
+	f = find_file(p, path);
+	if (f == NULL && strcmp(rel, "policy") != 0 &&
+	    strcmp(rel, "workflow") != 0 && strcmp(rel, "settings") != 0) {
+		for (i = 0; i < p->nlabels && f == NULL; i++) {
+			snprintf(path, sizeof(path), "%s%s.lua", p->labels[i],
+			    rel);
+			f = find_file(p, path);
+		}
 	}
 	if (f == NULL)
 		return luaL_error(L, "module '%s' not found in the policy "
@@ -979,15 +1005,91 @@ struct tablereq {
 	char	 why[160];
 };
 
+/* The table as JSON; a "guards" member becomes the sorted list of its
+ * names (the guards themselves are code). */
 static int
 lh_table(lua_State *L)
 {
 	struct tablereq	*t = lua_touserdata(L, 1);
+	json_t		*names;
+	int		 tbl;
 
 	lua_rawgeti(L, LUA_REGISTRYINDEX, t->ref);
-	if (!lua_isnil(L, -1) &&
-	    (t->out = to_json(L, -1, 0, t->why, sizeof(t->why))) == NULL)
+	if (lua_isnil(L, -1))
+		return 0;
+	if ((t->out = to_json_x(L, -1, 0, 1, t->why, sizeof(t->why))) == NULL)
 		return luaL_error(L, "%s", t->why);
+	push_real(L, -1);
+	tbl = lua_gettop(L);
+	if (lua_getfield(L, tbl, "guards") == LUA_TTABLE &&
+	    json_is_object(t->out)) {
+		names = json_array();
+		push_real(L, -1);
+		lua_pushnil(L);
+		while (lua_next(L, -2) != 0) {
+			if (lua_type(L, -2) == LUA_TSTRING)
+				json_array_append_new(names,
+				    json_string(lua_tostring(L, -2)));
+			lua_pop(L, 1);
+		}
+		json_object_set_new(t->out, "guards", names);
+	}
+	return 0;
+}
+
+struct guardcall {
+	const char	 *name;
+	json_t		**args;
+	size_t		  nargs;
+	int		  missing;
+	int		  ok;
+	char		  reason[300];
+};
+
+static int
+lh_guard(lua_State *L)
+{
+	struct policy		*p = policy_of(L);
+	struct guardcall	*g = lua_touserdata(L, 1);
+	size_t			 i;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, p->workflow_ref);
+	if (!lua_istable(L, -1) || lua_getfield(L, -1, "guards") != LUA_TTABLE ||
+	    lua_getfield(L, -1, g->name) != LUA_TFUNCTION) {
+		g->missing = 1;
+		return 0;
+	}
+	for (i = 0; i < g->nargs; i++)
+		push_json(L, g->args[i], 0);
+	lua_call(L, (int)g->nargs, 2);
+	g->ok = lua_toboolean(L, -2);
+	if (!g->ok && lua_type(L, -1) == LUA_TSTRING)
+		snprintf(g->reason, sizeof(g->reason), "%s", lua_tostring(L, -1));
+	else if (!g->ok)
+		snprintf(g->reason, sizeof(g->reason), "guard %s refused",
+		    g->name);
+	return 0;
+}
+
+int
+luahost_guard(struct policy *p, const char *name, json_t **args,
+    size_t nargs, int *ok, char *reason, size_t reasonlen, char *err,
+    size_t errlen)
+{
+	struct guardcall	g;
+
+	memset(&g, 0, sizeof(g));
+	g.name = name;
+	g.args = args;
+	g.nargs = nargs;
+	if (protected(p, lh_guard, &g, err, errlen) == -1)
+		return -1;
+	if (g.missing) {
+		snprintf(err, errlen, "the workflow has no guard %s", name);
+		return -1;
+	}
+	*ok = g.ok;
+	snprintf(reason, reasonlen, "%s", g.reason);
 	return 0;
 }
 

@@ -79,6 +79,10 @@ database = "$RUN_DIR/vetd.db"
 drain_timeout = $DRAIN_TIMEOUT
 log_level = "info"
 
+-- The rules: the repository's policies and shared Lua. northbridge uses
+-- the example nuclear licensee's policy (examples/policies).
+policies = { dir = "$ROOT/policies", scripts = "$ROOT/scripts" }
+
 -- Plain http on loopback: the session cookie cannot be Secure here.
 session = { insecure_cookie = true }
 
@@ -97,6 +101,7 @@ directory = {
 organizations = {
   northbridge = {
     ou = "ou=northbridge,ou=people,$BASE_DN",
+    policies = "$ROOT/examples/policies/northbridge-nuclear",
     roles = {
 $(org_roles northbridge)
     },

@@ -83,11 +83,40 @@ run_make_check() {
 }
 
 # ---------------------------------------------------------------------------
-# Policy tests go here: the Lua tests of scripts/ and policies/<org>/ run
-# through vetctl once it can run them. Each adds its counts to PASSED and
-# FAILED like count_log does. There are none yet.
+# The policies' own fixtures, run in vetd's sandbox by `vetctl policy test`:
+# the default set, and the example organization northbridge-nuclear with its
+# site plant-a. Each run ends with "N passed, M failed", added to the totals.
 run_policy_tests() {
-	:
+	local dir conf set out line
+	dir=$(mktemp -d /tmp/vetd-policy-tests.XXXXXX)
+	conf="$dir/vetd.conf"
+	cat >"$conf" <<EOF
+listen = { socket = "$dir/vetd.sock" }
+database = "$dir/vetd.db"
+policies = { dir = "$PWD/policies", scripts = "$PWD/scripts" }
+organizations = {
+  northbridge = { ou = "ou=northbridge", policies = "$PWD/examples/policies/northbridge-nuclear" },
+}
+EOF
+	./core/vetctl -f "$conf" db migrate >/dev/null
+	for set in "default" "northbridge" "northbridge --site plant-a"; do
+		# shellcheck disable=SC2086 # set holds the arguments
+		out=$(./core/vetctl -f "$conf" policy test $set 2>&1) || true
+		line=$(tail -n 1 <<<"$out")
+		if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+			PASSED=$((PASSED + BASH_REMATCH[1]))
+			FAILED=$((FAILED + BASH_REMATCH[2]))
+		else
+			FAILED=$((FAILED + 1))
+		fi
+		if [[ ! $line =~ ^[0-9]+\ passed,\ 0\ failed$ ]]; then
+			vetd_say "policy test $set:"
+			grep -v '^PASS' <<<"$out" >&2 || true
+		else
+			vetd_say "policy test $set: $line"
+		fi
+	done
+	rm -rf -- "$dir"
 }
 # ---------------------------------------------------------------------------
 

@@ -24,20 +24,12 @@
 #include <lualib.h>
 #include <sodium.h>
 
+#include "luadata.h"
+#include "luafiles.h"
 #include "luahost.h"
 #include "util.h"
 
 #define HOOK_EVERY	1000	/* instructions between budget checks */
-#define MAX_FILES	256
-#define MAX_FILE_SIZE	(1024 * 1024)
-#define MAX_DEPTH	32	/* nesting of data crossing the boundary */
-#define FROZEN_KEY	"__vetd_frozen"
-
-struct pfile {
-	char	*name;		/* label + relative path: "acme/policy.lua" */
-	char	*data;
-	size_t	 len;
-};
 
 struct policy {
 	lua_State	*L;
@@ -60,7 +52,6 @@ struct policy {
 	size_t		 nlabels;
 };
 
-static char	json_null_sentinel;
 
 static struct policy *
 policy_of(lua_State *L)
@@ -103,177 +94,17 @@ lh_hook(lua_State *L, lua_Debug *ar)
 		luaL_error(L, "instruction budget exceeded");
 }
 
-/* --- files and versions ------------------------------------------------------ */
-
-static int
-pfile_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct pfile *)a)->name,
-	    ((const struct pfile *)b)->name);
-}
-
-static int
-read_whole(const char *path, char **data, size_t *len, char *err,
-    size_t errlen)
-{
-	FILE		*fp;
-	struct stat	 sb;
-	char		*d;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fileno(fp), &sb) == -1 || sb.st_size > MAX_FILE_SIZE) {
-		fclose(fp);
-		snprintf(err, errlen, "%s: larger than 1 MiB", path);
-		return -1;
-	}
-	d = xmalloc((size_t)sb.st_size + 1);
-	if (fread(d, 1, (size_t)sb.st_size, fp) != (size_t)sb.st_size) {
-		fclose(fp);
-		free(d);
-		snprintf(err, errlen, "%s: cannot read", path);
-		return -1;
-	}
-	fclose(fp);
-	d[sb.st_size] = '\0';
-	*data = d;
-	*len = (size_t)sb.st_size;
-	return 0;
-}
-
-struct filelist {
-	struct pfile	*v;
-	size_t		 n;
-};
-
-static void
-filelist_free(struct filelist *fl)
-{
-	size_t	i;
-
-	for (i = 0; i < fl->n; i++) {
-		free(fl->v[i].name);
-		free(fl->v[i].data);
-	}
-	free(fl->v);
-	fl->v = NULL;
-	fl->n = 0;
-}
-
-/*
- * Add every *.lua file under dir (into subdirectories up to depth, but
- * never "sites" or "tests") to fl, named label + relative path.
- */
-static int
-collect(struct filelist *fl, const char *dir, const char *label, int depth,
-    char *err, size_t errlen)
-{
-	DIR		*d;
-	struct dirent	*e;
-	struct stat	 sb;
-	char		*path, *name;
-	size_t		 len;
-	int		 rc = 0;
-
-	if ((d = opendir(dir)) == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		path = xasprintf("%s/%s", dir, e->d_name);
-		name = xasprintf("%s%s", label, e->d_name);
-		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			if (depth > 0 && strcmp(e->d_name, "sites") != 0 &&
-			    strcmp(e->d_name, "tests") != 0) {
-				free(name);
-				name = xasprintf("%s%s/", label, e->d_name);
-				rc = collect(fl, path, name, depth - 1, err,
-				    errlen);
-			}
-		} else if ((len = strlen(e->d_name)) > 4 &&
-		    strcmp(e->d_name + len - 4, ".lua") == 0 &&
-		    S_ISREG(sb.st_mode)) {
-			if (fl->n == MAX_FILES) {
-				snprintf(err, errlen, "%s: too many files", dir);
-				rc = -1;
-			} else {
-				fl->v = xrealloc(fl->v, (fl->n + 1) *
-				    sizeof(*fl->v));
-				if (read_whole(path, &fl->v[fl->n].data,
-				    &fl->v[fl->n].len, err, errlen) == -1)
-					rc = -1;
-				else {
-					fl->v[fl->n].name = name;
-					name = NULL;
-					fl->n++;
-				}
-			}
-		}
-		free(name);
-		free(path);
-	}
-	closedir(d);
-	return rc;
-}
-
-static int
-collect_source(const struct policy_source *src, struct filelist *fl,
-    char *err, size_t errlen)
-{
-	size_t	i;
-
-	memset(fl, 0, sizeof(*fl));
-	for (i = 0; i < 3 && src->dirs[i] != NULL; i++)
-		if (collect(fl, src->dirs[i], src->labels[i], 0, err,
-		    errlen) == -1)
-			goto fail;
-	if (collect(fl, src->scripts_dir, "scripts/", 3, err, errlen) == -1)
-		goto fail;
-	qsort(fl->v, fl->n, sizeof(*fl->v), pfile_cmp);
-	return 0;
-fail:
-	if (err[0] == '\0')
-		snprintf(err, errlen, "cannot read the policy files");
-	filelist_free(fl);
-	return -1;
-}
-
-static void
-version_of(const struct filelist *fl, char out[65])
-{
-	crypto_hash_sha256_state	h;
-	unsigned char			d[32];
-	char				num[32];
-	size_t				i;
-	int				n;
-
-	crypto_hash_sha256_init(&h);
-	for (i = 0; i < fl->n; i++) {
-		n = snprintf(num, sizeof(num), "%zu", fl->v[i].len);
-		crypto_hash_sha256_update(&h, (const unsigned char *)fl->v[i].name,
-		    strlen(fl->v[i].name) + 1);
-		crypto_hash_sha256_update(&h, (const unsigned char *)num,
-		    (size_t)n + 1);
-		crypto_hash_sha256_update(&h, (const unsigned char *)fl->v[i].data,
-		    fl->v[i].len);
-	}
-	crypto_hash_sha256_final(&h, d);
-	sodium_bin2hex(out, 65, d, sizeof(d));
-}
-
 int
 luahost_source_version(const struct policy_source *src, char out[65],
     char *err, size_t errlen)
 {
-	struct filelist	fl;
+	struct luafiles	fl;
 
 	err[0] = '\0';
-	if (collect_source(src, &fl, err, errlen) == -1)
+	if (luafiles_collect(src, &fl, err, errlen) == -1)
 		return -1;
-	version_of(&fl, out);
-	filelist_free(&fl);
+	luafiles_version(&fl, out);
+	luafiles_free(&fl);
 	return 0;
 }
 
@@ -282,271 +113,7 @@ find_file(const struct policy *p, const char *name)
 {
 	struct pfile	key = { (char *)name, NULL, 0 };
 
-	return bsearch(&key, p->files, p->nfiles, sizeof(*p->files), pfile_cmp);
-}
-
-/* --- read-only tables ----------------------------------------------------- */
-
-static int
-ro_newindex(lua_State *L)
-{
-	return luaL_error(L, "attempt to change a read-only table");
-}
-
-static int
-ro_len(lua_State *L)
-{
-	lua_getmetatable(L, 1);
-	lua_getfield(L, -1, FROZEN_KEY);
-	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
-	return 1;
-}
-
-static int
-ro_pairs(lua_State *L)
-{
-	lua_getglobal(L, "next");	/* the real next, from the real _G */
-	lua_getmetatable(L, 1);
-	lua_getfield(L, -1, FROZEN_KEY);
-	lua_remove(L, -2);
-	lua_pushnil(L);
-	return 3;
-}
-
-/*
- * Replace the table at the top of the stack with a read-only proxy of it;
- * nested tables are frozen too. The proxy of a table is made once.
- */
-static void
-freeze(lua_State *L, struct policy *p, int depth)
-{
-	int	real;
-
-	if (!lua_istable(L, -1) || depth > MAX_DEPTH)
-		return;
-	if (lua_getmetatable(L, -1)) {		/* already a proxy? */
-		lua_getfield(L, -1, FROZEN_KEY);
-		if (!lua_isnil(L, -1)) {
-			lua_pop(L, 2);
-			return;
-		}
-		lua_pop(L, 2);
-	}
-	real = lua_gettop(L);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, p->frozen_ref);
-	lua_pushvalue(L, real);
-	if (lua_rawget(L, -2) == LUA_TTABLE) {	/* made before */
-		lua_replace(L, real);
-		lua_pop(L, 1);
-		return;
-	}
-	lua_pop(L, 1);
-	/* freeze the values first */
-	lua_pushnil(L);
-	while (lua_next(L, real) != 0) {
-		if (lua_istable(L, -1)) {
-			freeze(L, p, depth + 1);
-			lua_pushvalue(L, -2);
-			lua_insert(L, -2);
-			lua_rawset(L, real);
-		} else
-			lua_pop(L, 1);
-	}
-	lua_newtable(L);			/* proxy */
-	lua_createtable(L, 0, 6);		/* its metatable */
-	lua_pushvalue(L, real);
-	lua_setfield(L, -2, "__index");
-	lua_pushvalue(L, real);
-	lua_setfield(L, -2, FROZEN_KEY);
-	lua_pushcfunction(L, ro_newindex);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushcfunction(L, ro_len);
-	lua_setfield(L, -2, "__len");
-	lua_pushcfunction(L, ro_pairs);
-	lua_setfield(L, -2, "__pairs");
-	lua_pushliteral(L, "read-only");
-	lua_setfield(L, -2, "__metatable");
-	lua_setmetatable(L, -2);
-	/* remember real -> proxy, then leave the proxy where real was */
-	lua_pushvalue(L, real);
-	lua_pushvalue(L, -2);
-	lua_rawset(L, -4);
-	lua_replace(L, real);
-	lua_settop(L, real);
-}
-
-/* The real table behind a proxy at idx, or idx itself. Pushes it. */
-static void
-push_real(lua_State *L, int idx)
-{
-	if (lua_getmetatable(L, idx)) {
-		if (lua_getfield(L, -1, FROZEN_KEY) == LUA_TTABLE) {
-			lua_remove(L, -2);
-			return;
-		}
-		lua_pop(L, 2);
-	}
-	lua_pushvalue(L, idx);
-}
-
-/* --- JSON <-> Lua --------------------------------------------------------- */
-
-static void
-push_json(lua_State *L, json_t *j, int depth)
-{
-	const char	*k;
-	json_t		*v;
-	size_t		 i;
-
-	if (depth > MAX_DEPTH)
-		luaL_error(L, "input nested too deep");
-	luaL_checkstack(L, 4, "input nested too deep");
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		lua_createtable(L, 0, (int)json_object_size(j));
-		json_object_foreach(j, k, v) {
-			push_json(L, v, depth + 1);
-			lua_setfield(L, -2, k);
-		}
-		break;
-	case JSON_ARRAY:
-		lua_createtable(L, (int)json_array_size(j), 0);
-		json_array_foreach(j, i, v) {
-			push_json(L, v, depth + 1);
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		}
-		break;
-	case JSON_STRING:
-		lua_pushlstring(L, json_string_value(j), json_string_length(j));
-		break;
-	case JSON_INTEGER:
-		lua_pushinteger(L, (lua_Integer)json_integer_value(j));
-		break;
-	case JSON_REAL:
-		lua_pushnumber(L, json_real_value(j));
-		break;
-	case JSON_TRUE:
-	case JSON_FALSE:
-		lua_pushboolean(L, json_is_true(j));
-		break;
-	case JSON_NULL:
-		lua_pushlightuserdata(L, &json_null_sentinel);
-		break;
-	}
-}
-
-static json_t	*to_json_x(lua_State *, int, int, int, char *, size_t);
-
-/*
- * The value at idx as JSON, or NULL with why set: only nil (as null at the
- * top), booleans, finite numbers, UTF-8 strings, and tables that are
- * sequences (arrays) or have only string keys (objects) may cross.
- */
-static json_t *
-to_json(lua_State *L, int idx, int depth, char *why, size_t whylen)
-{
-	return to_json_x(L, idx, depth, 0, why, whylen);
-}
-
-/*
- * As to_json; with skip_fns, object members that are functions are left
- * out (for declarations such as the workflow, whose guards are code).
- */
-static json_t *
-to_json_x(lua_State *L, int idx, int depth, int skip_fns, char *why,
-    size_t whylen)
-{
-	json_t		*out, *v;
-	size_t		 n, count = 0, len;
-	const char	*s;
-	lua_Number	 d;
-	int		 t;
-
-	idx = lua_absindex(L, idx);
-	if (depth > MAX_DEPTH) {
-		snprintf(why, whylen, "nested too deep (or a cycle)");
-		return NULL;
-	}
-	switch (lua_type(L, idx)) {
-	case LUA_TNIL:
-		return json_null();
-	case LUA_TBOOLEAN:
-		return json_boolean(lua_toboolean(L, idx));
-	case LUA_TNUMBER:
-		if (lua_isinteger(L, idx))
-			return json_integer((json_int_t)lua_tointeger(L, idx));
-		d = lua_tonumber(L, idx);
-		if (!isfinite(d)) {
-			snprintf(why, whylen, "a number that is not finite");
-			return NULL;
-		}
-		return json_real(d);
-	case LUA_TSTRING:
-		s = lua_tolstring(L, idx, &len);
-		if ((v = json_stringn(s, len)) == NULL)
-			snprintf(why, whylen, "a string that is not UTF-8 text");
-		return v;
-	case LUA_TLIGHTUSERDATA:
-		if (lua_touserdata(L, idx) == &json_null_sentinel)
-			return json_null();
-		break;
-	case LUA_TTABLE:
-		luaL_checkstack(L, 6, "answer nested too deep");
-		push_real(L, idx);
-		t = lua_gettop(L);
-		n = lua_rawlen(L, t);
-		lua_pushnil(L);
-		while (lua_next(L, t) != 0) {
-			count++;
-			lua_pop(L, 1);
-		}
-		if (count == n) {
-			out = json_array();
-			for (size_t i = 1; i <= n; i++) {
-				lua_rawgeti(L, t, (lua_Integer)i);
-				v = to_json_x(L, -1, depth + 1, skip_fns, why,
-				    whylen);
-				lua_pop(L, 1);
-				if (v == NULL) {
-					json_decref(out);
-					lua_pop(L, 1);
-					return NULL;
-				}
-				json_array_append_new(out, v);
-			}
-			lua_pop(L, 1);
-			return out;
-		}
-		out = json_object();
-		lua_pushnil(L);
-		while (lua_next(L, t) != 0) {
-			if (lua_type(L, -2) != LUA_TSTRING) {
-				snprintf(why, whylen, "a table mixing list items "
-				    "and keys that are not names");
-				lua_pop(L, 3);
-				json_decref(out);
-				return NULL;
-			}
-			if (skip_fns && lua_isfunction(L, -1)) {
-				lua_pop(L, 1);
-				continue;
-			}
-			v = to_json_x(L, -1, depth + 1, skip_fns, why, whylen);
-			if (v == NULL) {
-				lua_pop(L, 3);
-				json_decref(out);
-				return NULL;
-			}
-			json_object_set_new(out, lua_tostring(L, -2), v);
-			lua_pop(L, 1);
-		}
-		lua_pop(L, 1);
-		return out;
-	default:
-		break;
-	}
-	snprintf(why, whylen, "a %s, which is not data", luaL_typename(L, idx));
-	return NULL;
+	return bsearch(&key, p->files, p->nfiles, sizeof(*p->files), luafiles_cmp);
 }
 
 /* --- the sandbox --------------------------------------------------------- */
@@ -647,7 +214,7 @@ l_require(lua_State *L)
 		lua_pop(L, 1);
 		lua_pushboolean(L, 1);
 	}
-	freeze(L, p, 0);
+	luadata_freeze(L, p->frozen_ref);
 	lua_pushvalue(L, -1);
 	lua_setfield(L, -3, name);
 	return 1;
@@ -736,16 +303,16 @@ build_sandbox(lua_State *L)
 	}
 	for (i = 1; i < nitems(libs); i++) {
 		lua_getglobal(L, libs[i].name);
-		freeze(L, p, 0);
+		luadata_freeze(L, p->frozen_ref);
 		lua_setfield(L, env, libs[i].name);
 	}
 	lua_pushcfunction(L, l_require);
 	lua_setfield(L, env, "require");
 	lua_pushcfunction(L, l_load);
 	lua_setfield(L, env, "load");
-	lua_pushlightuserdata(L, &json_null_sentinel);
+	luadata_push_null(L);
 	lua_setfield(L, env, "null");
-	freeze(L, p, 0);
+	luadata_freeze(L, p->frozen_ref);
 	p->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	return 0;
 }
@@ -799,7 +366,7 @@ load_modules(lua_State *L)
 		snprintf(name, sizeof(name), "%ssettings.lua", p->labels[i]);
 		run_module(L, p, name);
 		if (lua_istable(L, -1)) {
-			push_real(L, -1);
+			luadata_push_real(L, -1);
 			lua_pushnil(L);
 			while (lua_next(L, -2) != 0) {
 				lua_pushvalue(L, -2);
@@ -825,7 +392,7 @@ load_modules(lua_State *L)
 	lua_pushvalue(L, workflow);
 	p->workflow_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_pushvalue(L, settings);
-	freeze(L, p, 0);
+	luadata_freeze(L, p->frozen_ref);
 	p->settings_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_pushvalue(L, merged);
 	p->policy_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -873,16 +440,16 @@ struct policy *
 luahost_load(const struct policy_source *src, char *err, size_t errlen)
 {
 	struct policy	*p;
-	struct filelist	 fl;
+	struct luafiles	 fl;
 	size_t		 i;
 
 	err[0] = '\0';
-	if (collect_source(src, &fl, err, errlen) == -1)
+	if (luafiles_collect(src, &fl, err, errlen) == -1)
 		return NULL;
 	p = xcalloc(1, sizeof(*p));
 	p->files = fl.v;
 	p->nfiles = fl.n;
-	version_of(&fl, p->version);
+	luafiles_version(&fl, p->version);
 	p->mem_cap = (size_t)src->memory;
 	p->budget = src->budget;
 	for (i = 0; i < 3 && src->dirs[i] != NULL; i++)
@@ -968,9 +535,9 @@ lh_call(lua_State *L)
 		snprintf(c->defined, sizeof(c->defined), "%s:%d", ar.short_src,
 		    ar.linedefined);
 	for (i = 0; i < c->nargs; i++)
-		push_json(L, c->args[i], 0);
+		luadata_push_json(L, c->args[i]);
 	lua_call(L, (int)c->nargs, 1);
-	if ((c->out = to_json(L, -1, 0, c->why, sizeof(c->why))) == NULL)
+	if ((c->out = luadata_to_json(L, -1, 0, c->why, sizeof(c->why))) == NULL)
 		return luaL_error(L, "%s: %s returned a malformed answer: %s",
 		    c->defined, c->fn, c->why);
 	return 0;
@@ -1017,14 +584,14 @@ lh_table(lua_State *L)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, t->ref);
 	if (lua_isnil(L, -1))
 		return 0;
-	if ((t->out = to_json_x(L, -1, 0, 1, t->why, sizeof(t->why))) == NULL)
+	if ((t->out = luadata_to_json(L, -1, 1, t->why, sizeof(t->why))) == NULL)
 		return luaL_error(L, "%s", t->why);
-	push_real(L, -1);
+	luadata_push_real(L, -1);
 	tbl = lua_gettop(L);
 	if (lua_getfield(L, tbl, "guards") == LUA_TTABLE &&
 	    json_is_object(t->out)) {
 		names = json_array();
-		push_real(L, -1);
+		luadata_push_real(L, -1);
 		lua_pushnil(L);
 		while (lua_next(L, -2) != 0) {
 			if (lua_type(L, -2) == LUA_TSTRING)
@@ -1060,7 +627,7 @@ lh_guard(lua_State *L)
 		return 0;
 	}
 	for (i = 0; i < g->nargs; i++)
-		push_json(L, g->args[i], 0);
+		luadata_push_json(L, g->args[i]);
 	lua_call(L, (int)g->nargs, 2);
 	g->ok = lua_toboolean(L, -2);
 	if (!g->ok && lua_type(L, -1) == LUA_TSTRING)

@@ -66,9 +66,9 @@ sample_worksheet(void)
 {
 	return json_pack("{s:{s:{s:[{s:s, s:s, s:s}], s:[s]}},"
 	    " s:{s:s, s:s}, s:[]}",
-	    "guidelines", "D", "disqualifying", "id", "D2", "date",
+	    "guidelines", "D", "disqualifying", "id", "D6", "date",
 	    "2017-05-01", "facts", "one impaired driving conviction",
-	    "mitigating", "D9",
+	    "mitigating", "D17",
 	    "conduct", "seriousness", "moderate", "recency", "old",
 	    "patterns");
 }
@@ -168,11 +168,11 @@ rnd(unsigned n)
 static int
 cmd_gen(long n, unsigned long long s)
 {
-	/* Disqualifying condition -> a mitigating condition of the same
+	/* A disqualifying condition and a mitigating condition of the same
 	 * guideline, from the NZSIS catalog (scripts/guidelines.lua). */
 	static const char *const pairs[][2] = {
-		{ "C2", "C9" }, { "D2", "D9" }, { "E2", "E8" }, { "F2", "F9" },
-		{ "B8", "B14" }, { "A9", "A22" }, { "G2", "G6" },
+		{ "C6", "C14" }, { "D6", "D17" }, { "E2", "E8" }, { "F4", "F16" },
+		{ "B8", "B14" }, { "A9", "A23" }, { "G3", "G7" },
 	};
 	json_t	*kase = sample_case(), *ws, *line, *g;
 	char	*text, name[32];

@@ -34,6 +34,37 @@ access_role_parse(const char *s, enum role *out)
 	return -1;
 }
 
+int
+access_is_own(const struct principal *p, const struct access_object *obj)
+{
+	return obj != NULL && obj->owner != NULL && obj->owner[0] != '\0' &&
+	    p->username != NULL && strcmp(obj->owner, p->username) == 0;
+}
+
+unsigned
+access_case_roles(const struct principal *p, const struct access_object *obj)
+{
+	unsigned	r = p->roles & ROLES_ALL_CASES;
+
+	if (obj != NULL)
+		r |= p->roles & ROLES_ASSIGNED & (obj->assigned | p->see_all);
+	if ((p->roles & ROLE_BIT(ROLE_APPLICANT)) && access_is_own(p, obj))
+		r |= ROLE_BIT(ROLE_APPLICANT);
+	return r;
+}
+
+int
+access_case_scope(const struct principal *p)
+{
+	if (p->roles & (ROLES_ALL_CASES | (ROLES_ASSIGNED & p->see_all)))
+		return 0;
+	if (p->roles & ROLES_ASSIGNED)
+		return 1;
+	if ((p->roles & ROLE_BIT(ROLE_APPLICANT)) && p->username != NULL)
+		return 2;
+	return -1;
+}
+
 enum access_decision
 access_check(const struct principal *p, enum access_action act,
     const struct access_object *obj, const char **reason)
@@ -69,6 +100,38 @@ access_check(const struct principal *p, enum access_action act,
 		if (p->roles & (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_ADJUDICATOR)))
 			return ACCESS_ALLOW;
 		*reason = "trying the policy is for admin and adjudicator";
+		return ACCESS_DENY;
+	case ACT_PERSON_CREATE:
+	case ACT_CASE_OPEN:
+		if (p->roles & ROLE_BIT(ROLE_CSO))
+			return ACCESS_ALLOW;
+		if (act == ACT_PERSON_CREATE &&
+		    (p->roles & ROLE_BIT(ROLE_SCREENING)))
+			return ACCESS_ALLOW;
+		*reason = act == ACT_CASE_OPEN ? "opening a case is for the cso" :
+		    "recording a person is for the cso and screening";
+		return ACCESS_DENY;
+	case ACT_CASE_ASSIGN:
+		if (p->roles & ROLE_BIT(ROLE_CSO))
+			return ACCESS_ALLOW;
+		*reason = "assigning a case is for the cso";
+		return ACCESS_DENY;
+	case ACT_CASE_LIST:
+		if (access_case_scope(p) >= 0)
+			return ACCESS_ALLOW;
+		*reason = "cases are for the roles that work on them";
+		return ACCESS_DENY;
+	case ACT_PERSON_READ:
+	case ACT_CASE_READ:
+		if (access_case_roles(p, obj) != 0)
+			return ACCESS_ALLOW;
+		/* An applicant learns nothing of other files, not even
+		 * that they exist. */
+		if ((p->roles & ~ROLE_BIT(ROLE_APPLICANT)) == 0) {
+			*reason = "not the applicant's own file";
+			return ACCESS_NOT_FOUND;
+		}
+		*reason = "no need to know: not assigned to this case";
 		return ACCESS_DENY;
 	case ACT_COUNT:
 		break;

@@ -37,7 +37,7 @@ struct principal {
 	const char	*username;	/* NULL for a token */
 	long long	 session_id;	/* 0 for a token */
 	long long	 token_id;	/* 0 for a session */
-	int		 see_all;	/* org lets these roles see all cases */
+	unsigned	 see_all;	/* roles the org lets see all cases */
 };
 
 enum access_action {
@@ -46,16 +46,46 @@ enum access_action {
 	ACT_AUDIT_READ,		/* the audit trail */
 	ACT_POLICY_READ,	/* the active policy's version and status */
 	ACT_POLICY_EVALUATE,	/* run the policy on a supplied case */
+	ACT_PERSON_CREATE,
+	ACT_PERSON_READ,	/* object: owner = the person's username */
+	ACT_CASE_OPEN,
+	ACT_CASE_LIST,		/* the list itself is scoped by access_case_scope */
+	ACT_CASE_READ,		/* object: owner, assigned */
+	ACT_CASE_ASSIGN,
 	ACT_COUNT
 };
 
 enum access_decision { ACCESS_ALLOW, ACCESS_DENY, ACCESS_NOT_FOUND };
 
-/* What is acted on: its organization (0: none) and, for case-like objects
- * later, its owner and assignees. */
+/* What is acted on: its organization (0: none) and, for a case or a
+ * person, the username of the person it is about and the roles the caller
+ * is assigned on it. */
 struct access_object {
 	long long	 org_id;
+	const char	*owner;		/* NULL or "" when none */
+	unsigned	 assigned;	/* ROLE_BIT set */
 };
+
+/* Roles that work a case only when assigned to it (or see_all). */
+#define ROLES_ASSIGNED	(ROLE_BIT(ROLE_SCREENING) | ROLE_BIT(ROLE_INTERVIEWER) | \
+			 ROLE_BIT(ROLE_ADJUDICATOR) | ROLE_BIT(ROLE_APPEALS))
+/* Roles that see every case of their organization. */
+#define ROLES_ALL_CASES	(ROLE_BIT(ROLE_CSO) | ROLE_BIT(ROLE_AUTHORITY) | \
+			 ROLE_BIT(ROLE_AUDITOR))
+
+/*
+ * The roles p may act in on obj: the all-cases roles, the assigned roles it
+ * holds (or that see all), and applicant when obj is p's own file.
+ */
+unsigned	access_case_roles(const struct principal *p,
+		    const struct access_object *obj);
+
+/* Which cases p's list shows: 0 all, 1 assigned, 2 own, -1 none. */
+int		access_case_scope(const struct principal *p);
+
+/* Is obj p's own file? */
+int		access_is_own(const struct principal *p,
+		    const struct access_object *obj);
 
 /*
  * The check every handler calls. Returns the decision; on deny or not

@@ -17,6 +17,42 @@ const struct route api_routes[] = {
 	{ "GET",	"/api/v1/audit",	api_audit_list,		ROUTE_AUTH },
 	{ "GET",	"/api/v1/policy",	api_policy_get,		ROUTE_AUTH },
 	{ "POST",	"/api/v1/policy/evaluate", api_policy_evaluate,	ROUTE_AUTH },
+	{ "POST",	"/api/v1/persons",	api_person_create,	ROUTE_AUTH },
+	{ "GET",	"/api/v1/persons/{id}",	api_person_get,		ROUTE_AUTH },
+	{ "POST",	"/api/v1/cases",	api_case_open,		ROUTE_AUTH },
+	{ "GET",	"/api/v1/cases",	api_case_list,		ROUTE_AUTH },
+	{ "GET",	"/api/v1/cases/{id}",	api_case_get,		ROUTE_AUTH },
+	{ "PUT",	"/api/v1/cases/{id}/sections/{name}",
+	    api_case_section_put, ROUTE_AUTH },
+	{ "GET",	"/api/v1/cases/{id}/requirements",
+	    api_case_requirements, ROUTE_AUTH },
+	{ "GET",	"/api/v1/cases/{id}/transitions",
+	    api_case_transitions, ROUTE_AUTH },
+	{ "POST",	"/api/v1/cases/{id}/transitions",
+	    api_case_transition, ROUTE_AUTH },
+	{ "POST",	"/api/v1/cases/{id}/assignments", api_case_assign,
+	    ROUTE_AUTH },
+	{ "GET",	"/api/v1/cases/{id}/events", api_case_events,
+	    ROUTE_AUTH },
+	{ "POST",	"/api/v1/cases/{id}/notices", api_case_notice,
+	    ROUTE_AUTH },
+	{ "POST",	"/api/v1/cases/{id}/interviews", api_case_interview,
+	    ROUTE_AUTH },
+	{ "PUT",	"/api/v1/cases/{id}/worksheet", api_case_worksheet,
+	    ROUTE_AUTH },
+	{ "POST",	"/api/v1/cases/{id}/recommendation", api_case_recommend,
+	    ROUTE_AUTH },
+	{ "POST",	"/api/v1/cases/{id}/concerns", api_case_concerns,
+	    ROUTE_AUTH },
+	{ "POST",	"/api/v1/cases/{id}/response", api_case_response,
+	    ROUTE_AUTH },
+	{ "POST",	"/api/v1/cases/{id}/decision", api_case_decide,
+	    ROUTE_AUTH },
+	{ "POST",	"/api/v1/cases/{id}/briefing", api_case_briefing,
+	    ROUTE_AUTH },
+	{ "GET",	"/api/v1/clearances",	api_clearance_list,	ROUTE_AUTH },
+	{ "GET",	"/api/v1/clearances/{id}", api_clearance_get,
+	    ROUTE_AUTH },
 	{ "GET",	"/metrics",		api_metrics,		0 },
 };
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
@@ -77,6 +113,25 @@ api_body_object(struct api_ctx *c)
 		return NULL;
 	}
 	return j;
+}
+
+const char *
+api_username(struct api_ctx *c, const char *u, const char *field)
+{
+	char	*out;
+	size_t	 i, n = strlen(u);
+
+	if (n == 0 || u[0] == ' ' || u[n - 1] == ' ' || strstr(u, "  ") ||
+	    strpbrk(u, "\t\r\n") != NULL) {
+		response_error(c->resp, 400, "bad_request", "a username has no "
+		    "spaces at its ends and none twice in a row", field);
+		return NULL;
+	}
+	out = util_pool_strdup(c->req->pool, u);
+	for (i = 0; i < n; i++)
+		if (out[i] >= 'A' && out[i] <= 'Z')
+			out[i] = (char)(out[i] - 'A' + 'a');
+	return out;
 }
 
 int

@@ -80,6 +80,11 @@ int	api_authenticate(struct api_ctx *);
 int	api_allow(struct api_ctx *, enum access_action,
 	    const struct access_object *, const char *target);
 
+/* Audit a refusal (access.denied, with reason) and answer it with status,
+ * code and message. Always -1. */
+int	api_refuse(struct api_ctx *, int status, const char *code,
+	    const char *message, const char *reason, const char *target);
+
 /* Audit an event by the caller in its own transaction (reads, refusals).
  * detail is borrowed. 0 or -1. */
 int	api_audit(struct api_ctx *, const char *action, const char *target,
@@ -96,6 +101,33 @@ const char *api_cookie_name(const struct api_ctx *);
 /* JSON array of role names for a role bit set. */
 json_t	*api_roles_json(unsigned roles);
 
+struct case_row;
+
+/* Today (UTC) of the request, YYYY-MM-DD. */
+void	api_today(struct api_ctx *, char out[11]);
+/* Load case {id} with read access checked; the caller's roles on it. */
+int	api_case_load(struct api_ctx *, struct case_row *, unsigned *roles,
+	    char *target, size_t tlen);
+/* The active policy for the case's site (or the organization's). */
+struct policy *api_case_policy(struct api_ctx *, const char *site);
+int	api_case_run_transition(struct api_ctx *, struct case_row *,
+	    unsigned roles, const char *name, json_t *event_data,
+	    int (*extra)(struct api_ctx *, struct case_row *, void *),
+	    void *arg, json_t **actions_out);
+int	api_case_run_event(struct api_ctx *, struct case_row *,
+	    const char *type, json_t *data, const char *action,
+	    int (*extra)(struct api_ctx *, struct case_row *, void *),
+	    void *arg, json_t **actions_out);
+void	api_case_answer(struct api_ctx *, long long id, json_t *actions,
+	    int status);
+
+/*
+ * A username in canonical form: no white space at either end or twice in
+ * a row, ASCII upper case folded to lower (directories compare usernames
+ * that way). Returns a pool copy, or NULL having answered 400 for field.
+ */
+const char *api_username(struct api_ctx *, const char *u, const char *field);
+
 /* Handlers. */
 void	api_health(struct api_ctx *);
 void	api_metrics(struct api_ctx *);
@@ -104,6 +136,27 @@ void	api_session_delete(struct api_ctx *);
 void	api_me(struct api_ctx *);
 void	api_audit_list(struct api_ctx *);
 void	api_policy_get(struct api_ctx *);
+void	api_person_create(struct api_ctx *);
+void	api_person_get(struct api_ctx *);
+void	api_case_open(struct api_ctx *);
+void	api_case_list(struct api_ctx *);
+void	api_case_get(struct api_ctx *);
+void	api_case_events(struct api_ctx *);
+void	api_case_section_put(struct api_ctx *);
+void	api_case_requirements(struct api_ctx *);
+void	api_case_transitions(struct api_ctx *);
+void	api_case_transition(struct api_ctx *);
+void	api_case_assign(struct api_ctx *);
+void	api_case_notice(struct api_ctx *);
+void	api_case_interview(struct api_ctx *);
+void	api_case_worksheet(struct api_ctx *);
+void	api_case_recommend(struct api_ctx *);
+void	api_case_concerns(struct api_ctx *);
+void	api_case_response(struct api_ctx *);
+void	api_case_decide(struct api_ctx *);
+void	api_case_briefing(struct api_ctx *);
+void	api_clearance_list(struct api_ctx *);
+void	api_clearance_get(struct api_ctx *);
 void	api_policy_evaluate(struct api_ctx *);
 
 #endif

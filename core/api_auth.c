@@ -63,9 +63,8 @@ api_audit(struct api_ctx *c, const char *action, const char *target,
 	return audit_record(c->store, &ev);
 }
 
-/* Audit a refusal and answer it. Always -1. */
-static int
-refuse(struct api_ctx *c, int status, const char *code, const char *message,
+int
+api_refuse(struct api_ctx *c, int status, const char *code, const char *message,
     const char *reason, const char *target)
 {
 	json_t	*detail;
@@ -95,9 +94,9 @@ api_allow(struct api_ctx *c, enum access_action act,
 	if (d == ACCESS_ALLOW)
 		return 0;
 	if (d == ACCESS_NOT_FOUND)
-		return refuse(c, 404, "not_found", "no such resource", reason,
+		return api_refuse(c, 404, "not_found", "no such resource", reason,
 		    target);
-	return refuse(c, 403, "forbidden", reason, reason, target);
+	return api_refuse(c, 403, "forbidden", reason, reason, target);
 }
 
 static int
@@ -326,10 +325,10 @@ api_authenticate(struct api_ctx *c)
 		return -1;
 	c->who.roles = c->sess.roles;
 	if ((o = config_org_find(c->cfg, c->org_slug)) != NULL)
-		c->who.see_all = (o->see_all & c->who.roles) != 0;
+		c->who.see_all = o->see_all & c->who.roles;
 
 	if (!csrf_ok(c))
-		return refuse(c, 403, "csrf_failed", "this change must come "
+		return api_refuse(c, 403, "csrf_failed", "this change must come "
 		    "from vetd's own pages (Origin) or carry X-CSRF-Token",
 		    "csrf check failed", "session");
 	/* Idle time is kept to the nearest quarter of the idle timeout (at

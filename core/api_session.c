@@ -76,9 +76,11 @@ api_session_create(struct api_ctx *c)
 		return;
 	if (api_string(c, body, "username", 1, 1, AUTH_USERNAME_MAX,
 	    &user) == -1 ||
-	    api_string(c, body, "password", 1, 1, 1024, &pass) == -1)
+	    api_string(c, body, "password", 1, 1, 1024, &pass) == -1 ||
+	    (user = api_username(c, user, "username")) == NULL)
 		return;
 	if (!api_sign_in_origin_ok(c)) {
+		sign_in_failed(c, user, "foreign origin", 0);
 		response_error(c->resp, 403, "csrf_failed",
 		    "sign in from vetd's own pages", NULL);
 		return;

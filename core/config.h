@@ -36,6 +36,7 @@ struct config_org {
 	unsigned	 see_all;	/* roles that see all the org's cases */
 	unsigned	 automation;	/* outcomes automation may reach alone */
 	char		*policies;	/* its policy dir; NULL: <policies.dir>/<slug> */
+	int		 relax_separation; /* the adjudicator may also decide */
 };
 
 /* The directory (LDAP / Active Directory) users sign in with. */

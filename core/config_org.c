@@ -138,6 +138,12 @@ cfg_org(lua_State *L, const struct config *c, struct config_org *o,
 		} else if (strcmp(k, "group") == 0) {
 			if (cfg_str(L, kp, 1024, &o->group, err, errlen) == -1)
 				return -1;
+		} else if (strcmp(k, "relax_separation") == 0) {
+			if (!lua_isboolean(L, -1)) {
+				snprintf(err, errlen, "%s: must be true or false", kp);
+				return -1;
+			}
+			o->relax_separation = lua_toboolean(L, -1);
 		} else if (strcmp(k, "policies") == 0) {
 			if (cfg_str(L, kp, 4096, &o->policies, err, errlen) == -1)
 				return -1;

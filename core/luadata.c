@@ -33,13 +33,26 @@ ro_len(lua_State *L)
 	return 1;
 }
 
+/* The iterator pairs() gives for a proxy: next() over the real table,
+ * which it keeps as an upvalue, so the real table never reaches Lua. */
+static int
+ro_next(lua_State *L)
+{
+	lua_settop(L, 2);
+	if (lua_next(L, lua_upvalueindex(1)) == 0) {
+		lua_pushnil(L);
+		return 1;
+	}
+	return 2;
+}
+
 static int
 ro_pairs(lua_State *L)
 {
-	lua_getglobal(L, "next");	/* the real next, from the real _G */
 	lua_getmetatable(L, 1);
 	lua_getfield(L, -1, FROZEN_KEY);
-	lua_remove(L, -2);
+	lua_pushcclosure(L, ro_next, 1);
+	lua_pushvalue(L, 1);
 	lua_pushnil(L);
 	return 3;
 }
@@ -262,7 +275,14 @@ to_json_x(lua_State *L, int idx, int depth, int skip_fns, char *why,
 				json_decref(out);
 				return NULL;
 			}
-			json_object_set_new(out, lua_tostring(L, -2), v);
+			s = lua_tolstring(L, -2, &len);
+			if (strlen(s) != len ||
+			    json_object_setn_new(out, s, len, v) == -1) {
+				snprintf(why, whylen, "a key that is not UTF-8 text");
+				lua_pop(L, 3);
+				json_decref(out);
+				return NULL;
+			}
 			lua_pop(L, 1);
 		}
 		lua_pop(L, 1);

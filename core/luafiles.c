@@ -137,7 +137,7 @@ luafiles_collect(const struct policy_source *src, struct luafiles *fl,
 
 	memset(fl, 0, sizeof(*fl));
 	for (i = 0; i < 3 && src->dirs[i] != NULL; i++)
-		if (collect(fl, src->dirs[i], src->labels[i], 0, err,
+		if (collect(fl, src->dirs[i], src->labels[i], 2, err,
 		    errlen) == -1)
 			goto fail;
 	if (collect(fl, src->scripts_dir, "scripts/", 3, err, errlen) == -1)

@@ -41,6 +41,7 @@ struct policy {
 	long long	 budget;
 	long long	 used;
 	char		 where[256];	/* last source:line the hook saw */
+	char		 fallback[256];	/* where the running call is written */
 	int		 policy_ref;	/* merged policy functions */
 	int		 workflow_ref;
 	int		 settings_ref;
@@ -61,6 +62,28 @@ policy_of(lua_State *L)
 
 /* --- memory and instruction limits ------------------------------------- */
 
+/*
+ * Remember the Lua line running now, for an error that will get no message
+ * handler (a refused allocation). Only reads the call stack: lua_getstack
+ * and lua_getinfo with "Sl" allocate nothing.
+ */
+static void
+note_where(struct policy *p)
+{
+	lua_Debug	ar;
+	int		level;
+
+	if (p->L == NULL)
+		return;
+	for (level = 0; level < 8 && lua_getstack(p->L, level, &ar); level++) {
+		if (lua_getinfo(p->L, "Sl", &ar) && ar.currentline > 0) {
+			snprintf(p->where, sizeof(p->where), "%s:%d",
+			    ar.short_src, ar.currentline);
+			return;
+		}
+	}
+}
+
 static void *
 lh_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -74,8 +97,10 @@ lh_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		p->mem_used -= osize;
 		return NULL;
 	}
-	if (nsize > osize && p->mem_used + (nsize - osize) > p->mem_cap)
+	if (nsize > osize && p->mem_used + (nsize - osize) > p->mem_cap) {
+		note_where(p);
 		return NULL;
+	}
 	if ((n = realloc(ptr, nsize)) != NULL)
 		p->mem_used = p->mem_used - osize + nsize;
 	return n;
@@ -90,8 +115,58 @@ lh_hook(lua_State *L, lua_Debug *ar)
 	if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
 		snprintf(p->where, sizeof(p->where), "%s:%d", ar->short_src,
 		    ar->currentline);
+	if (p->used > p->budget) {
+		/* The line running now, not its caller's (luaL_error's). */
+		lua_pushfstring(L, "%s: instruction budget exceeded", p->where);
+		lua_error(L);
+	}
+}
+
+/*
+ * pcall and xpcall for the sandbox: as Lua's, but a spent instruction
+ * budget is raised again past them, so no script can catch its way out of
+ * the limit. (No continuations: policies do not yield.)
+ */
+static int
+respent(lua_State *L)
+{
+	struct policy	*p = policy_of(L);
+
+	lua_pushfstring(L, "%s: instruction budget exceeded", p->where);
+	return lua_error(L);
+}
+
+static int
+l_pcall(lua_State *L)
+{
+	struct policy	*p = policy_of(L);
+	int		 status;
+
+	luaL_checkany(L, 1);
+	status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
 	if (p->used > p->budget)
-		luaL_error(L, "instruction budget exceeded");
+		return respent(L);
+	lua_pushboolean(L, status == LUA_OK);
+	lua_insert(L, 1);
+	return lua_gettop(L);
+}
+
+static int
+l_xpcall(lua_State *L)
+{
+	struct policy	*p = policy_of(L);
+	int		 status, n = lua_gettop(L);
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 1);		/* f */
+	lua_copy(L, 2, 1);		/* msgh to 1 */
+	lua_replace(L, 2);		/* f to 2 */
+	status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+	if (p->used > p->budget)
+		return respent(L);
+	lua_pushboolean(L, status == LUA_OK);
+	lua_replace(L, 1);		/* over msgh */
+	return lua_gettop(L);
 }
 
 int
@@ -171,12 +246,13 @@ static int
 l_require(lua_State *L)
 {
 	struct policy		*p = policy_of(L);
-	const char		*name = luaL_checkstring(L, 1);
+	size_t			 n;
+	const char		*name = luaL_checklstring(L, 1, &n);
 	const struct pfile	*f = NULL;
 	char			 rel[128], path[300];
-	size_t			 i, n = strlen(name);
+	size_t			 i;
 
-	if (n == 0 || n > 64 || strspn(name,
+	if (n == 0 || n > 64 || strlen(name) != n || strspn(name,
 	    "abcdefghijklmnopqrstuvwxyz0123456789_.") != n ||
 	    name[0] == '.' || name[n - 1] == '.' || strstr(name, "..") != NULL)
 		return luaL_error(L, "module name '%s' is not allowed", name);
@@ -247,8 +323,8 @@ l_load(lua_State *L)
 }
 
 static const char *const base_allowed[] = {
-	"assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal",
-	"rawget", "rawlen", "select", "tonumber", "tostring", "type", "xpcall",
+	"assert", "error", "ipairs", "next", "pairs", "rawequal",
+	"rawget", "rawlen", "select", "tonumber", "tostring", "type",
 	"setmetatable", "getmetatable", "_VERSION", NULL
 };
 
@@ -306,6 +382,10 @@ build_sandbox(lua_State *L)
 		luadata_freeze(L, p->frozen_ref);
 		lua_setfield(L, env, libs[i].name);
 	}
+	lua_pushcfunction(L, l_pcall);
+	lua_setfield(L, env, "pcall");
+	lua_pushcfunction(L, l_xpcall);
+	lua_setfield(L, env, "xpcall");
 	lua_pushcfunction(L, l_require);
 	lua_setfield(L, env, "require");
 	lua_pushcfunction(L, l_load);
@@ -409,6 +489,7 @@ protected(struct policy *p, lua_CFunction fn, void *ud, char *err,
 
 	p->used = 0;
 	p->where[0] = '\0';
+	p->fallback[0] = '\0';
 	lua_settop(L, 0);
 	lua_pushcfunction(L, lh_msgh);
 	lua_pushcfunction(L, fn);
@@ -416,8 +497,9 @@ protected(struct policy *p, lua_CFunction fn, void *ud, char *err,
 	rc = lua_pcall(L, 1, 0, 1);
 	if (rc != LUA_OK) {
 		if (rc == LUA_ERRMEM)
-			snprintf(err, errlen, "%s%smemory cap exceeded", p->where,
-			    p->where[0] ? ": " : "");
+			snprintf(err, errlen, "%s%smemory cap exceeded",
+			    p->where[0] ? p->where : p->fallback,
+			    p->where[0] || p->fallback[0] ? ": " : "");
 		else
 			snprintf(err, errlen, "%s", lua_tostring(L, -1) ?
 			    lua_tostring(L, -1) : "error");
@@ -531,9 +613,12 @@ lh_call(lua_State *L)
 		return 0;
 	}
 	lua_pushvalue(L, -1);
-	if (lua_getinfo(L, ">S", &ar))
+	if (lua_getinfo(L, ">S", &ar)) {
 		snprintf(c->defined, sizeof(c->defined), "%s:%d", ar.short_src,
 		    ar.linedefined);
+		snprintf(p->fallback, sizeof(p->fallback), "%s (in %s)",
+		    c->defined, c->fn);
+	}
 	for (i = 0; i < c->nargs; i++)
 		luadata_push_json(L, c->args[i]);
 	lua_call(L, (int)c->nargs, 1);

@@ -119,6 +119,29 @@ org_slug_by_id(struct store *st, long long id, char *buf, size_t len)
 	return r;
 }
 
+enum org_status
+org_site_id(struct store *st, long long org_id, const char *slug,
+    long long *id)
+{
+	static const char sql[] =
+	    "SELECT id FROM sites WHERE org_id = ? AND slug = ?";
+	sqlite3_stmt		*s;
+	enum org_status		 r = ORG_NOT_FOUND;
+	int			 rc;
+
+	if ((s = store_prepare(st, sql)) == NULL)
+		return ORG_ERROR;
+	sqlite3_bind_int64(s, 1, org_id);
+	sqlite3_bind_text(s, 2, slug, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		r = ORG_OK;
+	} else if (rc != SQLITE_DONE)
+		r = ORG_ERROR;
+	store_done(s);
+	return r;
+}
+
 int
 org_site_exists(struct store *st, long long org_id, const char *slug)
 {

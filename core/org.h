@@ -40,6 +40,9 @@ int		org_site_list(struct store *, const char *org_slug,
 /* The slug of organization id into buf. ORG_OK, ORG_NOT_FOUND, ORG_ERROR. */
 enum org_status	org_slug_by_id(struct store *, long long id, char *buf,
 		    size_t len);
+/* The id of organization org_id's site slug. */
+enum org_status	org_site_id(struct store *, long long org_id, const char *slug,
+		    long long *id);
 /* Does organization org_id have a site named slug? */
 int		org_site_exists(struct store *, long long org_id, const char *slug);
 /* Look up an organization id by slug. ORG_OK, ORG_NOT_FOUND or ORG_ERROR. */

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sodium.h>
+
 #include "log.h"
 #include "policy.h"
 #include "util.h"
@@ -29,6 +31,9 @@ policy_paths(const struct config *c, const char *org, const char *site,
 	size_t			 n = 0;
 
 	memset(pp, 0, sizeof(*pp));
+	snprintf(pp->orgname, sizeof(pp->orgname), "%s", org ? org : "");
+	snprintf(pp->sitename, sizeof(pp->sitename), "%s",
+	    org && site ? site : "");
 	if (org != NULL) {
 		if (draft != NULL)
 			snprintf(pp->org, sizeof(pp->org), "%s", draft);
@@ -134,6 +139,7 @@ static const char *
 answer_problem(const char *fn, json_t *r)
 {
 	json_t	*v;
+	size_t	 i;
 
 	if (strcmp(fn, "adjudicate") == 0) {
 		if (!json_is_object(r))
@@ -148,6 +154,9 @@ answer_problem(const char *fn, json_t *r)
 		    json_array_size(json_object_get(r, "reasons")) == 0)
 			return "reasons must be a non-empty list of "
 			    "{ text, cites = {...} }";
+		json_array_foreach(json_object_get(r, "reasons"), i, v)
+			if (json_array_size(json_object_get(v, "cites")) == 0)
+				return "every reason must cite what it rests on";
 		if ((v = json_object_get(r, "would_change")) != NULL &&
 		    !cited_list(v))
 			return "would_change must be a list of { text, cites }";
@@ -219,6 +228,7 @@ policy_adjudicate(struct policy *p, json_t *kase, json_t *worksheet,
 	oc = config_outcome_parse(rec);
 	/* Never deny by automation, whatever the configuration says. */
 	automation &= ~(1u << OUTCOME_DENY);
+	automation |= 1u << OUTCOME_REFER;
 	if (automated && !(automation & (1u << oc))) {
 		snprintf(text, sizeof(text), "automation may not reach '%s' for "
 		    "this organization: a person decides", rec);
@@ -295,8 +305,8 @@ policy_load_checked(const struct policy_paths *pp, char *err, size_t errlen)
 		return p;
 	if ((mem = open_memstream(&report, &rlen)) == NULL)
 		fatal("open_memstream");
-	policy_run_fixtures(p, dir, pp->org_label[0] ? pp->org_label : "default",
-	    NULL, mem, &npass, &nfail);
+	policy_run_fixtures(p, dir, pp->orgname[0] ? pp->orgname : "default",
+	    pp->sitename[0] ? pp->sitename : NULL, mem, &npass, &nfail);
 	fclose(mem);
 	if (nfail > 0) {
 		/* the first failure says enough */
@@ -341,6 +351,12 @@ policy_archive(struct store *st, struct policy *p)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* --- the registry ------------------------------------------------------------ */
 
 struct set {
@@ -348,8 +364,62 @@ struct set {
 	char		*site;
 	struct policy	*active;
 	long long	 checked_at;
-	char		 rejected[65];	/* a version known not to pass */
+	char		 rejected[65];	/* version + fixtures known not to pass */
 };
+
+/*
+ * The key a refusal is remembered by: the version and the fixtures it was
+ * checked with, hashed together, so that fixing a fixture (which is not
+ * part of the version) gives the version another chance.
+ */
+static void
+check_key(const struct policy_paths *pp, const char *version, char out[65])
+{
+	crypto_hash_sha256_state	 h;
+	unsigned char			 d[32];
+	char				 tests[PATH_MAX + 8], *path, *data;
+	const char			*dir;
+	DIR				*dd;
+	struct dirent			*e;
+	size_t				 len;
+	FILE				*fp;
+	char				**names = NULL;
+	size_t				 n = 0, i;
+
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, (const unsigned char *)version,
+	    strlen(version));
+	if ((dir = policy_tests_dir(pp, tests, sizeof(tests))) != NULL &&
+	    (dd = opendir(dir)) != NULL) {
+		while ((e = readdir(dd)) != NULL)
+			if (e->d_name[0] != '.') {
+				names = xrealloc(names, (n + 1) * sizeof(*names));
+				names[n++] = xstrdup(e->d_name);
+			}
+		closedir(dd);
+		qsort(names, n, sizeof(*names), name_cmp);
+		for (i = 0; i < n; i++) {
+			crypto_hash_sha256_update(&h,
+			    (const unsigned char *)names[i], strlen(names[i]) + 1);
+			path = xasprintf("%s/%s", dir, names[i]);
+			if ((fp = fopen(path, "r")) != NULL) {
+				data = NULL;
+				len = 0;
+				if (getdelim(&data, &len, '\0', fp) > 0)
+					crypto_hash_sha256_update(&h,
+					    (const unsigned char *)data,
+					    strlen(data));
+				free(data);
+				fclose(fp);
+			}
+			free(path);
+			free(names[i]);
+		}
+		free(names);
+	}
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(out, 65, d, sizeof(d));
+}
 
 struct policy_registry {
 	const struct config	*cfg;
@@ -420,7 +490,8 @@ status_record(struct store *st, const char *org, const char *site,
 	static const char ok_sql[] = "INSERT INTO policy_status (org, site,"
 	    " version, loaded_at) VALUES (?1, ?2, ?3,"
 	    " strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT (org, site)"
-	    " DO UPDATE SET version = ?3, loaded_at = excluded.loaded_at";
+	    " DO UPDATE SET version = ?3, loaded_at = excluded.loaded_at,"
+	    " error = NULL, error_version = NULL, error_at = NULL";
 	static const char err_sql[] = "INSERT INTO policy_status (org, site,"
 	    " error, error_version, error_at) VALUES (?1, ?2, ?3, ?4,"
 	    " strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT (org, site)"
@@ -439,6 +510,44 @@ status_record(struct store *st, const char *org, const char *site,
 	store_done(s);
 }
 
+/*
+ * After a refusal: the last good version is the one any worker last put
+ * live (policy_status), not whatever this worker happened to hold; a worker
+ * that missed it loads it from the archive, so every worker serves the
+ * same version.
+ */
+static void
+last_good(struct policy_registry *r, struct store *st, struct set *s,
+    const char *org, const char *site)
+{
+	static const char sql[] = "SELECT version FROM policy_status WHERE"
+	    " org = ? AND site = ? AND version IS NOT NULL";
+	sqlite3_stmt	*q;
+	struct policy	*p;
+	char		 v[65] = "", e[512];
+
+	if ((q = store_prepare(st, sql)) == NULL)
+		return;
+	sqlite3_bind_text(q, 1, org ? org : "default", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, site ? site : "", -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		snprintf(v, sizeof(v), "%s", sqlite3_column_text(q, 0));
+	store_done(q);
+	if (v[0] == '\0' || (s->active != NULL &&
+	    strcmp(v, luahost_version(s->active)) == 0))
+		return;
+	if ((p = policy_load_archived(st, r->cfg, v, org, site, e,
+	    sizeof(e))) == NULL) {
+		log_warn("event=policy_archive_load_failed version=%.12s "
+		    "reason=%s", v, log_quote_tmp(e));
+		return;
+	}
+	luahost_free(s->active);
+	s->active = p;
+	log_info("event=policy_loaded_from_archive org=%s site=%s "
+	    "version=%.12s", org ? org : "default", site ? site : "-", v);
+}
+
 struct policy *
 policy_get(struct policy_registry *r, struct store *st, const char *org,
     const char *site, long long now, char *err, size_t errlen)
@@ -446,7 +555,7 @@ policy_get(struct policy_registry *r, struct store *st, const char *org,
 	struct policy_paths	 pp;
 	struct policy		*p;
 	struct set		*s;
-	char			 v[65], e[1024];
+	char			 v[65] = "", key[65] = "", e[1024];
 	size_t			 i;
 
 	if (r->invalid) {
@@ -468,7 +577,8 @@ policy_get(struct policy_registry *r, struct store *st, const char *org,
 		goto bad;
 	if (s->active != NULL && strcmp(v, luahost_version(s->active)) == 0)
 		return s->active;
-	if (strcmp(v, s->rejected) == 0) {
+	check_key(&pp, v, key);
+	if (strcmp(key, s->rejected) == 0) {
 		if (s->active != NULL)
 			return s->active;
 		snprintf(err, errlen, "the policy (version %.12s) does not pass "
@@ -488,11 +598,13 @@ policy_get(struct policy_registry *r, struct store *st, const char *org,
 	    org ? org : "default", site ? site : "-", luahost_version(p));
 	return p;
 bad:
-	snprintf(s->rejected, sizeof(s->rejected), "%s", v);
-	status_record(st, org, site, NULL, e, v);
+	/* An unreadable tree has no version: it is tried again next time. */
+	snprintf(s->rejected, sizeof(s->rejected), "%s", key);
+	status_record(st, org, site, NULL, e, v[0] ? v : NULL);
 	log_error("event=policy_rejected org=%s site=%s version=%.12s "
 	    "reason=%s", org ? org : "default", site ? site : "-", v,
 	    log_quote_tmp(e));
+	last_good(r, st, s, org, site);
 	if (s->active != NULL)
 		return s->active;
 	snprintf(err, errlen, "%s", e);
@@ -550,6 +662,11 @@ expect_set(json_t *want, json_t *have, int negate, const char *what,
 
 	if (want == NULL)
 		return 0;
+	if (!json_is_array(want)) {
+		snprintf(why, whylen, "the fixture's %s expectation must be a "
+		    "list", what);
+		return -1;
+	}
 	json_array_foreach(want, i, v) {
 		if (!json_is_string(v))
 			continue;
@@ -638,7 +755,10 @@ fixture_run(struct policy *p, json_t *fx, const char *org, const char *site,
 		call = policy_call(p, fn, args, 2, &r, err, sizeof(err));
 	}
 	if ((experr = json_object_get(exp, "error")) != NULL) {
-		if (call == 0)
+		if (!json_is_string(experr))
+			snprintf(why, whylen, "the fixture's error expectation "
+			    "must be a string");
+		else if (call == 0)
 			snprintf(why, whylen, "expected an error containing '%s'",
 			    json_string_value(experr));
 		else if (strstr(err, json_string_value(experr)) == NULL)
@@ -709,12 +829,6 @@ out:
 	json_decref(kase);
 	json_decref(ctx);
 	return rc;
-}
-
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int

@@ -32,6 +32,8 @@
 
 /* The directories of one set, and the source luahost loads it from. */
 struct policy_paths {
+	char			orgname[64];	/* "" for the default set */
+	char			sitename[64];	/* "" for none */
 	char			site[PATH_MAX];
 	char			org[PATH_MAX];
 	char			def[PATH_MAX];

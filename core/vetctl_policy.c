@@ -329,15 +329,25 @@ load_cases(const char *path, struct items *it)
 				closedir(d);
 				return -1;
 			}
-			if (json_is_array(doc)) {
-				json_array_foreach(doc, i, fx) {
+			if (!json_is_array(doc)) {
+				json_t *a = json_array();
+				json_array_append_new(a, doc);
+				doc = a;
+			}
+			json_array_foreach(doc, i, fx) {
+				if (json_is_string(json_object_get(fx, "name")))
+					snprintf(name, sizeof(name), "%s",
+					    json_string_value(json_object_get(fx,
+					    "name")));
+				else if (json_array_size(doc) > 1)
 					snprintf(name, sizeof(name), "%s[%zu]",
 					    e->d_name, i);
-					items_add(it, name, json_incref(fx));
-				}
-				json_decref(doc);
-			} else
-				items_add(it, e->d_name, doc);
+				else
+					snprintf(name, sizeof(name), "%s",
+					    e->d_name);
+				items_add(it, name, json_incref(fx));
+			}
+			json_decref(doc);
 		}
 		closedir(d);
 		return 0;

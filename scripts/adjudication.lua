@@ -15,6 +15,12 @@
 local guidelines = require("guidelines")
 local dates = require("dates")
 
+-- Functions used on every call, kept in locals: a global is read through
+-- the sandbox's read-only environment, which is slower.
+local ipairs, pairs, type, tostring = ipairs, pairs, type, tostring
+local error, setmetatable = error, setmetatable
+local null = null
+
 local M = {}
 
 local function present(v)
@@ -48,6 +54,40 @@ local CONDUCT = id_set(guidelines.conduct_factors)
 local PATTERNS = id_set(guidelines.patterns)
 local HOLDER = id_set(guidelines.holder_factors)
 
+-- What check() and findings() ask of the catalog on every call, copied
+-- once into plain tables (what require() returns is read-only, and slower
+-- to read): each item's guideline, kind and whether it is a protection,
+-- the guideline letters, and the values each conduct factor may take, as
+-- a list (for messages) and as a set.
+local ITEMS = {}
+for _, id in ipairs(guidelines.order) do
+	local item = guidelines.items[id]
+	ITEMS[id] = { guideline = item.guideline, kind = item.kind,
+	    protective = item.protective }
+end
+local GUIDELINES = {}
+for letter in pairs(guidelines.guidelines) do
+	GUIDELINES[letter] = true
+end
+local CONDUCT_VALUES = {}
+for id, f in pairs(CONDUCT) do
+	if f.values then
+		local values = { list = {}, set = {} }
+		for i, value in ipairs(f.values) do
+			values.list[i] = value
+			values.set[value] = true
+		end
+		CONDUCT_VALUES[id] = values
+	end
+end
+
+local valid_date = dates.valid
+
+-- The worksheet's lists of catalog IDs: the key, the IDs allowed, what one
+-- is called in a message, and the set of findings() they go to.
+local ID_LISTS = { { "patterns", PATTERNS, "pattern", "patterns" },
+    { "holder_factors", HOLDER, "holder factor", "holder" } }
+
 local function is_list(t)
 	if type(t) ~= "table" then
 		return false
@@ -66,140 +106,200 @@ local function mit_id(m)
 	return m
 end
 
--- check(worksheet) -> true, or nil and a message naming the offending entry.
-function M.check(ws)
+-- Where an entry of worksheet.guidelines is, for messages (built only when
+-- there is something to say): "worksheet.guidelines.E", or with a list and
+-- a position "worksheet.guidelines.E.mitigating[2]".
+local function place(letter, list, i)
+	local where = "worksheet.guidelines." .. tostring(letter)
+	if list then
+		return where .. "." .. list .. "[" .. i .. "]"
+	end
+	return where
+end
+
+local EMPTY = {}
+
+-- Record a disqualifying finding (id, date, facts) of one guideline in the
+-- findings out; ids is that guideline's list of the IDs found. G6 goes
+-- under `protected`, never among the disqualifying findings. A condition
+-- recorded more than once is counted, and keeps its latest date and facts.
+local function record_finding(out, ids, id, date, facts)
+	if ITEMS[id].protective then
+		out.protected[id] = { date = date, facts = facts }
+		return
+	end
+	local prev = out.disqualifying[id]
+	if prev == nil then
+		ids[#ids + 1] = id
+		out.disqualifying[id] = { date = date, facts = facts, count = 1 }
+	else
+		prev.count = prev.count + 1
+		if date and (prev.date == nil or dates.compare(date, prev.date) > 0) then
+			prev.date, prev.facts = date, facts
+		end
+	end
+end
+
+-- What is wrong with worksheet.guidelines[letter] = g, or nil. Given the
+-- findings out, records what g holds in it along the way.
+local function guideline_problem(letter, g, out)
+	if not GUIDELINES[letter] then
+		return place(letter) .. ": there is no guideline "
+		    .. tostring(letter) .. " (A to G)"
+	end
+	if type(g) ~= "table" then
+		return place(letter) .. " is not an object"
+	end
+	local dq = present(g.disqualifying) or EMPTY
+	if not is_list(dq) then
+		return place(letter) .. ".disqualifying is not a list"
+	end
+	local found = out and {}   -- the IDs found, for out.guidelines
+	for i, f in ipairs(dq) do
+		if type(f) ~= "table" or type(f.id) ~= "string" then
+			return place(letter, "disqualifying", i) .. ": expected { id = \""
+			    .. letter .. "..\", date = ..., facts = ... }"
+		end
+		local id = f.id
+		local item = ITEMS[id]
+		if not item then
+			return place(letter, "disqualifying", i) .. ": unknown condition " .. id
+		end
+		if item.guideline ~= letter then
+			return place(letter, "disqualifying", i) .. ": " .. id
+			    .. " belongs to guideline " .. item.guideline .. ", not " .. letter
+		end
+		if id == "B4" then
+			return place(letter, "disqualifying", i) .. ": B4 is a protection "
+			    .. "(sexual orientation or preference is never a factor) and "
+			    .. "cannot be a finding"
+		end
+		if item.kind == "mitigating" then
+			return place(letter, "disqualifying", i) .. ": " .. id .. " is a "
+			    .. "mitigating condition; list it under mitigating"
+		end
+		if item.kind == "concern" and not FINDING_CONCERNS[id] then
+			return place(letter, "disqualifying", i) .. ": " .. id .. " states a "
+			    .. "concern, not a condition; cite the disqualifying condition "
+			    .. "of guideline " .. letter .. " that applies"
+		end
+		local d = present(f.date)
+		if d ~= nil and not valid_date(d) then
+			local _, why = dates.parse(d)
+			return place(letter, "disqualifying", i) .. ".date: " .. why
+		end
+		local facts = present(f.facts)
+		if facts ~= nil and type(facts) ~= "string" then
+			return place(letter, "disqualifying", i) .. ".facts is not text"
+		end
+		if out then
+			record_finding(out, found, id, d, facts)
+		end
+	end
+	local mit = present(g.mitigating) or EMPTY
+	if not is_list(mit) then
+		return place(letter) .. ".mitigating is not a list"
+	end
+	local answers = out and {}   -- the mitigating IDs, for out.guidelines
+	for i, m in ipairs(mit) do
+		local id = mit_id(m)
+		if type(id) ~= "string" then
+			return place(letter, "mitigating", i) .. ": expected a condition "
+			    .. "ID such as \"" .. letter .. "...\""
+		end
+		local item = ITEMS[id]
+		if not item then
+			return place(letter, "mitigating", i) .. ": unknown condition " .. id
+		end
+		if item.guideline ~= letter then
+			return place(letter, "mitigating", i) .. ": " .. id
+			    .. " belongs to guideline " .. item.guideline .. ", not " .. letter
+		end
+		if item.kind ~= "mitigating" then
+			return place(letter, "mitigating", i) .. ": " .. id .. " is not a "
+			    .. "mitigating condition (it is a " .. item.kind .. " item)"
+		end
+		if out and not out.mitigating[id] then
+			out.mitigating[id] = true
+			answers[#answers + 1] = id
+		end
+	end
+	if out and (#found > 0 or #answers > 0) then
+		out.guidelines[letter] = { disqualifying = found, mitigating = answers }
+	end
+	return nil
+end
+
+-- read(ws, out) -> what is wrong with the worksheet ws, or nil; given the
+-- findings out, records in it what the worksheet holds along the way, so
+-- that findings() goes through the worksheet only once.
+local function read(ws, out)
 	ws = present(ws)
 	if ws == nil then
-		return true
+		return nil
 	end
 	if type(ws) ~= "table" then
-		return nil, "the worksheet is not an object"
+		return "the worksheet is not an object"
 	end
 	local gl = present(ws.guidelines)
 	if gl ~= nil then
 		if type(gl) ~= "table" then
-			return nil, "worksheet.guidelines is not an object"
+			return "worksheet.guidelines is not an object"
 		end
 		for letter, g in pairs(gl) do
-			local where = "worksheet.guidelines." .. tostring(letter)
-			if not guidelines.guidelines[letter] then
-				return nil, where .. ": there is no guideline "
-				    .. tostring(letter) .. " (A to G)"
-			end
-			if type(g) ~= "table" then
-				return nil, where .. " is not an object"
-			end
-			local dq = present(g.disqualifying) or {}
-			if not is_list(dq) then
-				return nil, where .. ".disqualifying is not a list"
-			end
-			for i, f in ipairs(dq) do
-				local at = where .. ".disqualifying[" .. i .. "]"
-				if type(f) ~= "table" or type(present(f.id)) ~= "string" then
-					return nil, at .. ": expected { id = \"" .. letter
-					    .. "..\", date = ..., facts = ... }"
-				end
-				local item = guidelines.items[f.id]
-				if not item then
-					return nil, at .. ": unknown condition " .. f.id
-				end
-				if item.guideline ~= letter then
-					return nil, at .. ": " .. f.id .. " belongs to guideline "
-					    .. item.guideline .. ", not " .. letter
-				end
-				if f.id == "B4" then
-					return nil, at .. ": B4 is a protection (sexual orientation "
-					    .. "or preference is never a factor) and cannot be a finding"
-				end
-				if item.kind == "mitigating" then
-					return nil, at .. ": " .. f.id .. " is a mitigating "
-					    .. "condition; list it under mitigating"
-				end
-				if item.kind == "concern" and not FINDING_CONCERNS[f.id] then
-					return nil, at .. ": " .. f.id .. " states a concern, "
-					    .. "not a condition; cite the disqualifying condition "
-					    .. "of guideline " .. letter .. " that applies"
-				end
-				local d = present(f.date)
-				if d ~= nil and not dates.valid(d) then
-					local _, why = dates.parse(d)
-					return nil, at .. ".date: " .. why
-				end
-				local facts = present(f.facts)
-				if facts ~= nil and type(facts) ~= "string" then
-					return nil, at .. ".facts is not text"
-				end
-			end
-			local mit = present(g.mitigating) or {}
-			if not is_list(mit) then
-				return nil, where .. ".mitigating is not a list"
-			end
-			for i, m in ipairs(mit) do
-				local at = where .. ".mitigating[" .. i .. "]"
-				local id = mit_id(m)
-				if type(id) ~= "string" then
-					return nil, at .. ": expected a condition ID such as \""
-					    .. letter .. "...\""
-				end
-				local item = guidelines.items[id]
-				if not item then
-					return nil, at .. ": unknown condition " .. id
-				end
-				if item.guideline ~= letter then
-					return nil, at .. ": " .. id .. " belongs to guideline "
-					    .. item.guideline .. ", not " .. letter
-				end
-				if item.kind ~= "mitigating" then
-					return nil, at .. ": " .. id .. " is not a mitigating "
-					    .. "condition (it is a " .. item.kind .. " item)"
-				end
+			local problem = guideline_problem(letter, g, out)
+			if problem then
+				return problem
 			end
 		end
 	end
 	local conduct = present(ws.conduct)
 	if conduct ~= nil then
 		if type(conduct) ~= "table" then
-			return nil, "worksheet.conduct is not an object"
+			return "worksheet.conduct is not an object"
 		end
 		for k, v in pairs(conduct) do
-			local f = CONDUCT[k]
-			if not f then
-				return nil, "worksheet.conduct." .. tostring(k)
-				    .. ": not a conduct factor"
+			if not CONDUCT[k] then
+				return "worksheet.conduct." .. tostring(k) .. ": not a conduct factor"
 			end
+			local values = CONDUCT_VALUES[k]
 			v = present(v)
-			if v ~= nil and f.values then
-				local ok = false
-				for _, allowed in ipairs(f.values) do
-					if v == allowed then
-						ok = true
-					end
-				end
-				if not ok then
-					return nil, "worksheet.conduct." .. k .. ": '"
-					    .. tostring(v) .. "' is not one of "
-					    .. table.concat(f.values, ", ")
+			if v ~= nil and values then
+				if not values.set[v] then
+					return "worksheet.conduct." .. k .. ": '" .. tostring(v)
+					    .. "' is not one of " .. table.concat(values.list, ", ")
 				end
 			elseif v ~= nil and type(v) ~= "string" then
-				return nil, "worksheet.conduct." .. k .. " is not text"
+				return "worksheet.conduct." .. k .. " is not text"
 			end
 		end
 	end
-	local lists = { { "patterns", PATTERNS, "pattern" },
-	    { "holder_factors", HOLDER, "holder factor" } }
-	for _, spec in ipairs(lists) do
-		local l = present(ws[spec[1]])
+	for _, spec in ipairs(ID_LISTS) do
+		local key, allowed = spec[1], spec[2]
+		local l = present(ws[key])
 		if l ~= nil then
 			if not is_list(l) then
-				return nil, "worksheet." .. spec[1] .. " is not a list"
+				return "worksheet." .. key .. " is not a list"
 			end
 			for i, id in ipairs(l) do
-				if not spec[2][id] then
-					return nil, "worksheet." .. spec[1] .. "[" .. i .. "]: '"
+				if not allowed[id] then
+					return "worksheet." .. key .. "[" .. i .. "]: '"
 					    .. tostring(id) .. "' is not a known " .. spec[3]
+				end
+				if out then
+					out[spec[4]][id] = true
 				end
 			end
 		end
+	end
+	return nil
+end
+
+-- check(worksheet) -> true, or nil and a message naming the offending entry.
+function M.check(ws)
+	local problem = read(ws)
+	if problem then
+		return nil, problem
 	end
 	return true
 end
@@ -207,81 +307,73 @@ end
 -- findings(worksheet) -> sets (see the contract); raises an error when the
 -- worksheet does not pass check().
 function M.findings(ws)
-	local ok, why = M.check(ws)
-	if not ok then
-		error(why, 2)
-	end
 	local out = { disqualifying = {}, mitigating = {}, patterns = {},
 	    holder = {}, protected = {}, guidelines = {} }
-	ws = present(ws) or {}
-	local gl = present(ws.guidelines) or {}
-	for _, letter in ipairs(guidelines.letters) do
-		local g = present(gl[letter])
-		if g then
-			local dq, mit = {}, {}
-			for _, f in ipairs(present(g.disqualifying) or {}) do
-				local entry = { date = present(f.date), facts = present(f.facts) }
-				if guidelines.items[f.id].protective then
-					out.protected[f.id] = entry
-				else
-					local prev = out.disqualifying[f.id]
-					if prev == nil then
-						dq[#dq + 1] = f.id
-						entry.count = 1
-						out.disqualifying[f.id] = entry
-					else
-						prev.count = prev.count + 1
-						if entry.date and (prev.date == nil or
-						    dates.compare(entry.date, prev.date) > 0) then
-							prev.date, prev.facts = entry.date, entry.facts
-						end
-					end
-				end
-			end
-			for _, m in ipairs(present(g.mitigating) or {}) do
-				local id = mit_id(m)
-				if not out.mitigating[id] then
-					out.mitigating[id] = true
-					mit[#mit + 1] = id
-				end
-			end
-			if #dq > 0 or #mit > 0 then
-				out.guidelines[letter] = { disqualifying = dq, mitigating = mit }
-			end
-		end
-	end
-	for _, id in ipairs(present(ws.patterns) or {}) do
-		out.patterns[id] = true
-	end
-	for _, id in ipairs(present(ws.holder_factors) or {}) do
-		out.holder[id] = true
+	local problem = read(ws, out)
+	if problem then
+		error(problem, 2)
 	end
 	return out
 end
 
 -- recent(date, today, years) -> true when the date falls less than `years`
 -- years before today (or after it); false for a date that is not valid.
+-- The date `years` before today, and the answers given against it, are the
+-- same for every call on one day, so they are kept (the answers up to a
+-- limit).
+local since = { answers = {} }
 function M.recent(date, today, years)
+	years = years or 5
+	local s = since
+	if s.today == today and s.years == years then
+		local known = s.answers[date]
+		if known ~= nil then
+			return known
+		end
+	end
 	if not dates.valid(date) or not dates.valid(today) then
 		return false
 	end
-	return dates.compare(date, dates.add_years(today, -(years or 5))) > 0
+	if s.today ~= today or s.years ~= years then
+		s = { today = today, years = years, answers = {}, count = 0,
+		    date = dates.add_years(today, -years) }
+		since = s
+	end
+	local r = dates.compare(date, s.date) > 0
+	if s.count < 4096 then
+		s.answers[date] = r
+		s.count = s.count + 1
+	end
+	return r
 end
 
 -- The builder of an adjudicate() answer.
 local Builder = {}
 Builder.__index = Builder
 
+-- A copy of the list of cites, each once. Lists of cites are short, so
+-- looking through the copy for a repeat is quicker than keeping a set.
 local function strings(list, what)
-	local out, seen = {}, {}
-	for _, v in ipairs(list or {}) do
+	local out, n = {}, 0
+	list = list or EMPTY
+	local k, v = 1, list[1]
+	while v ~= nil do
 		if type(v) ~= "string" then
 			error(what .. ": cites must be strings", 3)
 		end
-		if not seen[v] then
-			seen[v] = true
-			out[#out + 1] = v
+		local seen = false
+		for i = 1, n do
+			if out[i] == v then
+				seen = true
+				break
+			end
 		end
+		if not seen then
+			n = n + 1
+			out[n] = v
+		end
+		k = k + 1
+		v = list[k]
 	end
 	return out
 end

@@ -23,8 +23,19 @@ local function month_length(y, m)
 	return DAYS_IN[m]
 end
 
+-- Dates already parsed, "YYYY-MM-DD" -> { y, m, d }: a policy asks about
+-- the same few dates many times in one call (and the same state serves many
+-- calls), so each valid date is read once. Only valid dates are kept, and
+-- the memo is emptied when it grows past MEMO_MAX entries, so it stays small.
+local MEMO_MAX = 4096
+local memo, memo_size = {}, 0
+
 -- parse(s) -> y, m, d, or nil and the reason.
 function M.parse(s)
+	local hit = memo[s]
+	if hit then
+		return hit[1], hit[2], hit[3]
+	end
 	if type(s) ~= "string" then
 		return nil, "not a date (expected YYYY-MM-DD)"
 	end
@@ -39,6 +50,11 @@ function M.parse(s)
 	if d < 1 or d > month_length(y, m) then
 		return nil, "'" .. s .. "' has no day " .. ds .. " in that month"
 	end
+	if memo_size >= MEMO_MAX then
+		memo, memo_size = {}, 0
+	end
+	memo[s] = { y, m, d }
+	memo_size = memo_size + 1
 	return y, m, d
 end
 

@@ -18,6 +18,12 @@ local dates = require("dates")
 local guidelines = require("guidelines")
 local rules = require("rules")
 
+-- Library functions used on every call, kept in locals: reading them
+-- through the sandbox's read-only tables each time is slower.
+local ipairs, pairs, next, type, setmetatable = ipairs, pairs, next, type, setmetatable
+local null = null
+local concat, sort = table.concat, table.sort
+
 -- A JSON null from vetd counts as an empty field.
 local function v(x)
 	if x == null then
@@ -26,12 +32,14 @@ local function v(x)
 	return x
 end
 
+-- A list field of the case, or an empty list (shared: never written to)
+-- when the field is absent or null.
+local NONE = {}
 local function list(x)
-	x = v(x)
 	if type(x) == "table" then
 		return x
 	end
-	return {}
+	return NONE
 end
 
 local function setting(ctx, key, default)
@@ -99,17 +107,40 @@ local APPLIES = {
 	B5 = { "B16", "B17", "B18", "B21" },
 }
 
+-- The catalog, read once when the policy is loaded. What require() returns
+-- is read-only and slow to walk, and adjudicate() weighs the findings once
+-- for the answer and again for every "what if", so it works from these
+-- plain tables instead:
+local POSITION = {}     -- condition ID -> its place in the guidelines (A1 first)
+local NAMED = {}        -- condition ID -> "E2 (an offence ...)", for explanations
+local MITIGATING = {}   -- guideline letter -> its mitigating conditions, in order
+for i, id in ipairs(guidelines.order) do
+	local item = guidelines.items[id]
+	local t = item.title
+	POSITION[id] = i
+	NAMED[id] = id .. " (" .. t:sub(1, 1):lower() .. t:sub(2) .. ")"
+	if item.kind == "mitigating" then
+		local l = MITIGATING[item.guideline] or {}
+		l[#l + 1] = id
+		MITIGATING[item.guideline] = l
+	end
+end
+
+-- The patterns (ID, and title for explanations) and the holder factors, in
+-- the catalog's order.
+local PATTERNS = {}
+for i, p in ipairs(guidelines.patterns) do
+	PATTERNS[i] = { id = p.id, name = p.title:lower() }
+end
+local HOLDER_FACTORS = {}
+for i, h in ipairs(guidelines.holder_factors) do
+	HOLDER_FACTORS[i] = h.id
+end
+
+-- The mitigating conditions that can answer a disqualifying condition: the
+-- ones APPLIES names, or else every mitigating condition of its guideline.
 local function applicable(id)
-	if APPLIES[id] then
-		return APPLIES[id]
-	end
-	local out = {}
-	for _, item in ipairs(guidelines.of(id:sub(1, 1))) do
-		if item.kind == "mitigating" then
-			out[#out + 1] = item.id
-		end
-	end
-	return out
+	return APPLIES[id] or MITIGATING[id:sub(1, 1)] or {}
 end
 
 local function either(ids)
@@ -120,7 +151,7 @@ local function either(ids)
 	for i = 1, #ids - 1 do
 		out[i] = ids[i]
 	end
-	return table.concat(out, ", ") .. " or " .. ids[#ids]
+	return concat(out, ", ") .. " or " .. ids[#ids]
 end
 
 local function with(id, more)
@@ -129,12 +160,6 @@ local function with(id, more)
 		out[#out + 1] = x
 	end
 	return out
-end
-
--- "E2 (an offence ...)": the condition and its title, for explanations.
-local function named(id)
-	local t = guidelines.items[id].title
-	return id .. " (" .. t:sub(1, 1):lower() .. t:sub(2) .. ")"
 end
 
 -- Outcomes from most to least favourable.
@@ -155,25 +180,40 @@ local function copy(t)
 	return c
 end
 
--- The facts a recommendation rests on: the worksheet's findings and the
--- few things in the case file that bear on them.
-local function facts_of(case, worksheet)
-	local f = adjudication.findings(worksheet)
+local function by_position(a, b)
+	return POSITION[a] < POSITION[b]
+end
+
+-- The facts a recommendation rests on: the worksheet's findings f (from
+-- adjudication.findings) and the few things in the case file that bear on
+-- them.
+local function facts_of(case, worksheet, f)
 	local refused = f.disqualifying.B2 ~= nil
 	for _, i in ipairs(list(case.interviews)) do
-		refused = refused or v(i.outcome) == "refused"
+		refused = refused or i.outcome == "refused"
 	end
 	local noa = false
 	for _, n in ipairs(list(case.notices)) do
-		noa = noa or v(n.type) == "NOA_BRIEF"
+		noa = noa or n.type == "NOA_BRIEF"
 	end
+	-- The disqualifying conditions found, in the order of the guidelines.
+	local found = {}
+	for id in pairs(f.disqualifying) do
+		found[#found + 1] = id
+	end
+	sort(found, by_position)
+	local conduct = list(worksheet.conduct)
 	return {
 		disqualifying = f.disqualifying,  -- id -> { date, facts }
+		found = found,                    -- the ids of disqualifying, in order
 		mitigating = f.mitigating,        -- id -> true
 		patterns = f.patterns,            -- id -> true
 		holder_factors = f.holder,        -- id -> true
 		protected = f.protected,          -- G6 -> { date, facts }
-		conduct = list(v(worksheet) and worksheet.conduct),
+		-- the conduct factors the decision reads
+		seriousness = v(conduct.seriousness),
+		recency = v(conduct.recency),
+		recurrence = v(conduct.recurrence),
 		refused = refused,                -- B2, from the worksheet or an interview
 		holder = v(case.holder) == true,
 		convictions_on_file = #list(case.convictions) > 0,
@@ -183,80 +223,94 @@ local function facts_of(case, worksheet)
 	}
 end
 
--- A builder that records nothing: for weighing "what if" alternatives.
-local QUIET = {}
-function QUIET.reason(self)
-	return self
+-- The day and the settings one adjudicate() call works with, read once.
+local function params_of(ctx)
+	return {
+		today = ctx.today,
+		recent_years = setting(ctx, "recent_years", 5),
+		several = setting(ctx, "several_areas", 3),
+		needed = setting(ctx, "holder_factors_needed", 3),
+	}
 end
 
--- evaluate(F, ctx, b) -> the recommendation the facts F lead to, with the
--- reasons written to the builder b.
-local function evaluate(F, ctx, b)
-	local today = ctx.today
-	local conduct = F.conduct
-	local recent_years = setting(ctx, "recent_years", 5)
+-- Is the conduct recent? By the date of the finding when it has one,
+-- otherwise by the conduct factors.
+local function is_recent(date, F, P)
+	if date then
+		return adjudication.recent(date, P.today, P.recent_years)
+	end
+	return F.recency == "recent" or F.recency == "current"
+end
 
-	-- Two verdicts are kept apart: `fixed` for the rules that nothing about
-	-- the person's standing can soften (B2, grave conditions, patterns,
-	-- information not yet assessed), and `weighed` for everything else,
-	-- which a continuing holder's record may soften.
+-- A recommendation is worked out in two steps: weigh_findings() weighs the
+-- refusal to cooperate and each disqualifying condition found, and
+-- conclude() adds what the file as a whole says (several areas, patterns,
+-- information not yet assessed, a holder's record). With a builder b, each
+-- step writes its reasons to b; without one (for weighing "what if"
+-- alternatives) only the recommendation is worked out.
+
+-- weigh_findings(F, P, b) -> W, how the findings weigh: two verdicts kept
+-- apart, `fixed` for the rules that nothing about the person's standing can
+-- soften (B2, grave conditions) and `weighed` for everything else, which a
+-- continuing holder's record may soften; the guidelines with a mitigated
+-- finding (areas, area_list); whether any finding was mitigated, and
+-- whether there was any finding at all.
+local function weigh_findings(F, P, b)
+	local mitigating = F.mitigating
 	local fixed, weighed = "grant", "grant"
 	local areas, area_list = {}, {}
 	local any_mitigated, any_finding = false, false
 
-	local function is_recent(date)
-		if date then
-			return adjudication.recent(date, today, recent_years)
-		end
-		local r = v(conduct.recency)
-		return r == "recent" or r == "current"
-	end
-
 	-- Refusal to cooperate with vetting (NZSIS B2; REGDOC 5.4.4, 5.5).
 	if F.refused then
 		any_finding = true
-		if F.mitigating.B17 then
+		if mitigating.B17 then
 			any_mitigated = true
-			b:reason("The applicant did not cooperate at first, but this came from "
-			    .. "poor official or legal advice and they cooperated fully once "
-			    .. "told (B2 answered by B17); it is not held against them.",
-			    { "B2", "B17" })
+			if b then
+				b:reason("The applicant did not cooperate at first, but this came from "
+				    .. "poor official or legal advice and they cooperated fully once "
+				    .. "told (B2 answered by B17); it is not held against them.",
+				    { "B2", "B17" })
+			end
 		else
 			fixed = worse(fixed, "deny")
-			b:reason("The applicant refused or failed to cooperate with the vetting "
-			    .. "process (an interview, a form or a truthful answer); this "
-			    .. "normally leads to an adverse recommendation (B2).", { "B2" })
+			if b then
+				b:reason("The applicant refused or failed to cooperate with the vetting "
+				    .. "process (an interview, a form or a truthful answer); this "
+				    .. "normally leads to an adverse recommendation (B2).", { "B2" })
+			end
 		end
 	end
 
 	-- Each disqualifying condition found, in the order of the guidelines.
-	for _, id in ipairs(guidelines.order) do
-		local found = F.disqualifying[id]
-		if found and id ~= "B2" then
+	for _, id in ipairs(F.found) do
+		if id ~= "B2" then
+			local date = F.disqualifying[id].date
 			any_finding = true
+			-- the mitigating conditions found that answer it
+			local can = applicable(id)
 			local have, clears = {}, nil
-			for _, m in ipairs(applicable(id)) do
-				if F.mitigating[m] then
+			for i = 1, #can do
+				local m = can[i]
+				if mitigating[m] then
 					have[#have + 1] = m
 					clears = clears or (CLEARS[m] and m)
 				end
 			end
-			local date = found.date
-			local cites = with(id, have)
-			local answered = #have > 0 and (" is answered by "
-			    .. table.concat(have, ", ")) or ""
 
 			if #have == 0 and (id == "B6" or id == "B7") then
 				-- Lesser concerns that add up, or concerns outside the other
 				-- guidelines: the authority weighs the whole person (B6, B7).
 				weighed = worse(weighed, "refer")
-				b:reason(named(id) .. ": adverse information, not enough by "
-				    .. "itself, adds up to doubt about the whole person; the "
-				    .. "authority must weigh it.", { id })
+				if b then
+					b:reason(NAMED[id] .. ": adverse information, not enough by "
+					    .. "itself, adds up to doubt about the whole person; the "
+					    .. "authority must weigh it.", { id })
+				end
 			elseif #have == 0 then
-				local serious = v(conduct.seriousness) == "high"
-				    or v(conduct.recurrence) == "likely"
-				    or v(conduct.recency) == "current"
+				local serious = F.seriousness == "high"
+				    or F.recurrence == "likely"
+				    or F.recency == "current"
 				local why
 				if GRAVE[id] then
 					fixed = worse(fixed, "deny")
@@ -268,85 +322,108 @@ local function evaluate(F, ctx, b)
 					weighed = worse(weighed, "refer")
 					why = "doubt is settled on the side of the national interest"
 				end
-				b:reason(named(id) .. " was found"
-				    .. (date and (" (" .. date .. ")") or "")
-				    .. " and no mitigating condition applies to it; " .. why
-				    .. ", so it cannot be a grant.", { id })
+				if b then
+					b:reason(NAMED[id] .. " was found"
+					    .. (date and (" (" .. date .. ")") or "")
+					    .. " and no mitigating condition applies to it; " .. why
+					    .. ", so it cannot be a grant.", { id })
+				end
 			else
 				any_mitigated = true
-				if id ~= "B6" and id ~= "B7" and not areas[id:sub(1, 1)] then
-					areas[id:sub(1, 1)] = true
-					area_list[#area_list + 1] = id:sub(1, 1)
+				local letter = id:sub(1, 1)
+				if id ~= "B6" and id ~= "B7" and not areas[letter] then
+					areas[letter] = true
+					area_list[#area_list + 1] = letter
 				end
+				local because   -- the rest of the reason, after "... is answered by ..."
 				if clears then
-					b:reason(named(id) .. answered .. "; under " .. clears
-					    .. " it is not held against the candidate.", cites)
-				elseif v(conduct.recurrence) == "likely" then
+					because = b and ("; under " .. clears
+					    .. " it is not held against the candidate.")
+				elseif F.recurrence == "likely" then
 					weighed = worse(weighed, "refer")
-					b:reason(named(id) .. answered .. ", but the conduct is judged "
-					    .. "likely to recur, which those conditions rule out; the "
-					    .. "doubt goes to the authority.", cites)
-				elseif SEVERE[id] and is_recent(date) then
+					because = ", but the conduct is judged likely to recur, which "
+					    .. "those conditions rule out; the doubt goes to the authority."
+				elseif SEVERE[id] and is_recent(date, F, P) then
 					fixed = worse(fixed, "refer")
-					b:reason(named(id) .. answered .. ", but the conduct is recent "
-					    .. "and of the gravest kind; the authority decides.", cites)
+					because = ", but the conduct is recent and of the gravest kind; "
+					    .. "the authority decides."
 				elseif SEVERE[id] then
 					weighed = worse(weighed, "grant_with_warning")
-					b:reason(named(id) .. answered .. " and is not recent; being of "
-					    .. "the gravest kind, it is granted only with a warning.",
-					    cites)
-				elseif is_recent(date) then
+					because = " and is not recent; being of the gravest kind, it is "
+					    .. "granted only with a warning."
+				elseif is_recent(date, F, P) then
 					weighed = worse(weighed, "grant_with_warning")
-					b:reason(named(id) .. answered .. "; the conduct is recent ("
+					because = b and ("; the conduct is recent ("
 					    .. (date or "by the conduct factors") .. "), which calls "
-					    .. "for a warning.", cites)
+					    .. "for a warning.")
 				else
-					b:reason(named(id) .. answered .. ".", cites)
+					because = "."
+				end
+				if b then
+					b:reason(NAMED[id] .. " is answered by " .. concat(have, ", ")
+					    .. because, with(id, have))
 				end
 			end
 		end
 	end
+	return { fixed = fixed, weighed = weighed, areas = areas,
+	    area_list = area_list, any_mitigated = any_mitigated,
+	    any_finding = any_finding }
+end
+
+-- conclude(F, P, W, b) -> the recommendation, given how the findings weigh
+-- (W, from weigh_findings), and whether the several-areas rule (B6)
+-- counted in it.
+local function conclude(F, P, W, b)
+	local fixed, weighed = W.fixed, W.weighed
+	local area_list, any_mitigated = W.area_list, W.any_mitigated
+	local any_finding = W.any_finding
 
 	-- Several areas of concern, each answered on its own, may still add up
 	-- to doubt about the whole person (NZSIS B6).
-	local several = setting(ctx, "several_areas", 3)
-	if F.several_areas_rule and #area_list >= several then
+	local several_applied = F.several_areas_rule and #area_list >= P.several
+	if several_applied then
 		weighed = worse(weighed, "refer")
-		local cites = { "B6" }
-		for _, id in ipairs(guidelines.order) do
-			if F.disqualifying[id] and areas[id:sub(1, 1)] then
-				cites[#cites + 1] = id
+		if b then
+			local cites = { "B6" }
+			for _, id in ipairs(F.found) do
+				if W.areas[id:sub(1, 1)] then
+					cites[#cites + 1] = id
+				end
 			end
+			b:reason("Concerns were found under " .. #area_list .. " guidelines ("
+			    .. concat(area_list, ", ") .. "); each is answered, but together "
+			    .. "they call for a whole-person judgment by the authority (B6).",
+			    cites)
 		end
-		b:reason("Concerns were found under " .. #area_list .. " guidelines ("
-		    .. table.concat(area_list, ", ") .. "); each is answered, but together "
-		    .. "they call for a whole-person judgment by the authority (B6).", cites)
 	end
 
 	-- A current or recurring pattern bars a grant (NZSIS criteria).
-	local names, pcites = {}, {}
-	for _, p in ipairs(guidelines.patterns) do
-		if F.patterns[p.id] then
-			names[#names + 1] = p.title:lower()
-			pcites[#pcites + 1] = p.id
-		end
-	end
-	if #names > 0 then
-		for _, id in ipairs(guidelines.order) do
-			if F.disqualifying[id] then
-				pcites[#pcites + 1] = id
+	if next(F.patterns) then
+		local names, pcites = {}, {}
+		for _, p in ipairs(PATTERNS) do
+			if F.patterns[p.id] then
+				names[#names + 1] = p.name
+				pcites[#pcites + 1] = p.id
 			end
 		end
-		fixed = worse(fixed, any_mitigated and "refer" or "deny")
-		b:reason("The file shows a current or recurring pattern of "
-		    .. table.concat(names, ", ") .. "; no grant can be recommended "
-		    .. "while it lasts"
-		    .. (any_mitigated and " (mitigation exists, so the authority decides)" or "")
-		    .. ".", pcites)
+		if #names > 0 then
+			fixed = worse(fixed, any_mitigated and "refer" or "deny")
+			if b then
+				for _, id in ipairs(F.found) do
+					pcites[#pcites + 1] = id
+				end
+				b:reason("The file shows a current or recurring pattern of "
+				    .. concat(names, ", ") .. "; no grant can be recommended "
+				    .. "while it lasts"
+				    .. (any_mitigated and " (mitigation exists, so the authority decides)" or "")
+				    .. ".", pcites)
+			end
+		end
 	end
 
 	-- Having sought counselling never counts against anyone (NZSIS G6).
-	if F.protected.G6 then
+	if F.protected.G6 and b then
 		b:reason("The candidate sought mental health counselling; no negative "
 		    .. "inference is drawn from that (G6).", { "G6" })
 	end
@@ -356,181 +433,245 @@ local function evaluate(F, ctx, b)
 	if F.convictions_on_file and not F.guideline_E_assessed then
 		any_finding = true
 		fixed = worse(fixed, "refer")
-		b:reason("Convictions are on file but the worksheet records nothing "
-		    .. "under guideline E; they must be assessed (E2).", { "E2" })
+		if b then
+			b:reason("Convictions are on file but the worksheet records nothing "
+			    .. "under guideline E; they must be assessed (E2).", { "E2" })
+		end
 	end
-	if F.adverse_on_file and not next(F.disqualifying) and not F.refused then
+	if F.adverse_on_file and #F.found == 0 and not F.refused then
 		any_finding = true
 		fixed = worse(fixed, "refer")
-		b:reason("Adverse information is on file but the worksheet records no "
-		    .. "finding; it must be assessed before a recommendation (REGDOC "
-		    .. "5.3.1, 5.2.6).", { "REGDOC 5.3.1" })
+		if b then
+			b:reason("Adverse information is on file but the worksheet records no "
+			    .. "finding; it must be assessed before a recommendation (REGDOC "
+			    .. "5.3.1, 5.2.6).", { "REGDOC 5.3.1" })
+		end
 	end
 
 	-- A continuing holder: the holder factors weigh toward continuation.
-	local factors = {}
-	for _, h in ipairs(guidelines.holder_factors) do
-		if F.holder_factors[h.id] then
-			factors[#factors + 1] = h.id
+	local factors = NONE
+	if next(F.holder_factors) then
+		factors = {}
+		for _, id in ipairs(HOLDER_FACTORS) do
+			if F.holder_factors[id] then
+				factors[#factors + 1] = id
+			end
 		end
 	end
-	local needed = setting(ctx, "holder_factors_needed", 3)
-	local listed = table.concat(factors, ", ")
-	if #factors > 0 and not F.holder then
-		b:reason("Holder factors were recorded but the candidate holds no "
-		    .. "clearance now; they are not weighed.", factors)
-	elseif #factors > 0 and RANK[fixed] >= RANK.refer then
-		b:reason("The candidate already holds a clearance, but the holder factors ("
-		    .. listed .. ") cannot outweigh a refusal to cooperate, a grave "
-		    .. "condition, a pattern or unassessed information.", factors)
-	elseif #factors > 0 and RANK[weighed] >= RANK.refer then
-		local before = weighed
-		if weighed == "deny" then
-			weighed = "refer"
-		elseif #factors >= needed then
-			weighed = "grant_with_warning"
+	if #factors > 0 then
+		local listed = b and concat(factors, ", ")
+		if not F.holder then
+			if b then
+				b:reason("Holder factors were recorded but the candidate holds no "
+				    .. "clearance now; they are not weighed.", factors)
+			end
+		elseif RANK[fixed] >= RANK.refer then
+			if b then
+				b:reason("The candidate already holds a clearance, but the holder "
+				    .. "factors (" .. listed .. ") cannot outweigh a refusal to "
+				    .. "cooperate, a grave condition, a pattern or unassessed "
+				    .. "information.", factors)
+			end
+		elseif RANK[weighed] >= RANK.refer then
+			local before = weighed
+			if weighed == "deny" then
+				weighed = "refer"
+			elseif #factors >= P.needed then
+				weighed = "grant_with_warning"
+			end
+			if b and weighed ~= before then
+				b:reason("The candidate already holds a clearance, and holder "
+				    .. "factors weigh toward continuing it (" .. #factors .. " of 5: "
+				    .. listed .. "): " .. before .. " becomes " .. weighed .. ".",
+				    factors)
+			elseif b then
+				b:reason("The candidate already holds a clearance; " .. #factors
+				    .. " holder factor(s) (" .. listed .. ") are not enough to "
+				    .. "continue it without the authority.", factors)
+			end
+		elseif b then
+			b:reason("The candidate already holds a clearance and the holder "
+			    .. "factors (" .. listed .. ") support continuing it.", factors)
 		end
-		if weighed ~= before then
-			b:reason("The candidate already holds a clearance, and holder "
-			    .. "factors weigh toward continuing it (" .. #factors .. " of 5: "
-			    .. listed .. "): " .. before .. " becomes " .. weighed .. ".",
-			    factors)
-		else
-			b:reason("The candidate already holds a clearance; " .. #factors
-			    .. " holder factor(s) (" .. listed .. ") are not enough to "
-			    .. "continue it without the authority.", factors)
-		end
-	elseif #factors > 0 then
-		b:reason("The candidate already holds a clearance and the holder factors ("
-		    .. listed .. ") support continuing it.", factors)
 	end
 
 	local outcome = worse(fixed, weighed)
+	if not b then
+		return outcome, several_applied
+	end
 	if outcome == "grant_with_warning" then
 		b:reason("Granted with a warning: a future incident of a similar nature "
-		    .. "may lead to an adverse recommendation.", {})
+		    .. "may lead to an adverse recommendation.",
+		    { "NZSIS criteria: grant with a warning" })
 	elseif outcome == "grant" and not any_finding then
 		b:reason("No disqualifying condition or pattern was found; nothing in the "
-		    .. "file weighs against the candidate.", {})
+		    .. "file weighs against the candidate.",
+		    { "NZSIS criteria: whole person" })
 	elseif outcome == "grant" then
 		b:reason("Every condition found is answered by a mitigating condition, "
-		    .. "and none of the conduct is recent.", {})
+		    .. "and none of the conduct is recent.",
+		    { "NZSIS criteria: mitigation" })
 	end
-	return outcome
+	return outcome, several_applied
 end
 
--- The facts that, if they were otherwise, might change the recommendation:
--- a list of { text, cites, facts = the changed facts }.
-local function alternatives(F, ctx)
-	local out = {}
-	local function alt(text, cites, change)
-		local G = copy(F)
-		change(G)
-		out[#out + 1] = { text = text, cites = cites, facts = G }
-	end
-	local recent_years = setting(ctx, "recent_years", 5)
-	local long_ago = dates.add_years(ctx.today, -(recent_years + 1))
+-- evaluate(F, P, b) -> the recommendation the facts F lead to (both steps).
+local function evaluate(F, P, b)
+	return (conclude(F, P, weigh_findings(F, P, b), b))
+end
 
-	if F.refused and not F.mitigating.B17 then
-		alt("mitigating B17 found for B2 (the failure came from poor advice and "
-		    .. "the applicant has since cooperated fully)", { "B2", "B17" },
-		    function(G)
-			G.mitigating = copy(F.mitigating)
-			G.mitigating.B17 = true
-		end)
+-- The day `years` + 1 years before `today`: a date that is certainly not
+-- recent. It is the same for every call on a given day, so the last one
+-- worked out is kept.
+local last_long_ago = {}
+local function long_ago_of(today, years)
+	local last = last_long_ago
+	if last.today ~= today or last.years ~= years then
+		last = { today = today, years = years,
+		    date = dates.add_years(today, -(years + 1)) }
+		last_long_ago = last
 	end
-	for _, id in ipairs(guidelines.order) do
+	return last.date
+end
+
+-- F as change(G) alters it: G holds only what change sets, and reads as F
+-- for everything else.
+local function changed(F, change)
+	local G = setmetatable({}, { __index = F })
+	change(G)
+	return G
+end
+
+-- Does the recommendation differ from outcome once change has altered F?
+local function differs(F, P, outcome, change)
+	return evaluate(changed(F, change), P) ~= outcome
+end
+
+-- The same, for a change that leaves the findings and the conduct factors
+-- as they are: the findings weigh as they did (W), and only the conclusion
+-- is drawn again.
+local function conclusion_differs(F, P, W, outcome, change)
+	return (conclude(changed(F, change), P, W)) ~= outcome
+end
+
+-- would_change(F, P, W, outcome, several_applied, b): the facts that, if
+-- they were otherwise, would change the recommendation (W, outcome and
+-- several_applied: how F was weighed). Each alternative is F with one fact
+-- changed, weighed again without reasons; only the ones that come to a
+-- different outcome are written to b.
+local function would_change(F, P, W, outcome, several_applied, b)
+	local recent_years = P.recent_years
+	local long_ago = long_ago_of(P.today, recent_years)
+	local recent_by_factors = F.recency == "recent" or F.recency == "current"
+
+	if F.refused and not F.mitigating.B17 and differs(F, P, outcome, function(G)
+		G.mitigating = copy(F.mitigating)
+		G.mitigating.B17 = true
+	end) then
+		b:would_change("mitigating B17 found for B2 (the failure came from poor "
+		    .. "advice and the applicant has since cooperated fully)",
+		    { "B2", "B17" })
+	end
+	for _, id in ipairs(F.found) do
 		local found = F.disqualifying[id]
-		if found and id ~= "B2" then
+		if id ~= "B2" then
 			local can, have = applicable(id), false
-			for _, m in ipairs(can) do
-				have = have or F.mitigating[m] == true
+			for i = 1, #can do
+				have = have or F.mitigating[can[i]] == true
 			end
-			if not have then
-				alt("mitigating " .. either(can) .. " found for " .. id,
-				    with(id, can), function(G)
-					G.mitigating = copy(F.mitigating)
-					G.mitigating[can[1]] = true
-				end)
+			if not have and differs(F, P, outcome, function(G)
+				G.mitigating = copy(F.mitigating)
+				G.mitigating[can[1]] = true
+			end) then
+				b:would_change("mitigating " .. either(can) .. " found for " .. id,
+				    with(id, can))
 			end
-			alt(id .. " conduct more than " .. recent_years .. " years old", { id },
-			    function(G)
+			-- Conduct that is already long past, by its date and by the
+			-- conduct factors, is the file as it stands: nothing to weigh.
+			local long_past = not recent_by_factors
+			    and not is_recent(found.date, F, P)
+			if not long_past and differs(F, P, outcome, function(G)
 				G.disqualifying = copy(F.disqualifying)
 				G.disqualifying[id] = { date = long_ago, facts = found.facts }
-				G.conduct = copy(F.conduct)
-				G.conduct.recency = "old"
-			end)
+				G.recency = "old"
+			end) then
+				b:would_change(id .. " conduct more than " .. recent_years
+				    .. " years old", { id })
+			end
 		end
 	end
-	for _, p in ipairs(guidelines.patterns) do
-		if F.patterns[p.id] then
-			alt("pattern '" .. p.id .. "' cleared", { p.id }, function(G)
+	if next(F.patterns) then
+		for _, p in ipairs(PATTERNS) do
+			if F.patterns[p.id] and conclusion_differs(F, P, W, outcome, function(G)
 				G.patterns = copy(F.patterns)
 				G.patterns[p.id] = nil
-			end)
+			end) then
+				b:would_change("pattern '" .. p.id .. "' cleared", { p.id })
+			end
 		end
 	end
-	if v(F.conduct.recurrence) == "likely" then
-		alt("recurrence of the conduct judged unlikely", {}, function(G)
-			G.conduct = copy(F.conduct)
-			G.conduct.recurrence = "unlikely"
-		end)
+	if F.recurrence == "likely" and differs(F, P, outcome, function(G)
+		G.recurrence = "unlikely"
+	end) then
+		b:would_change("recurrence of the conduct judged unlikely", {})
 	end
-	if v(F.conduct.seriousness) == "high" then
-		alt("the conduct judged of moderate seriousness", {}, function(G)
-			G.conduct = copy(F.conduct)
-			G.conduct.seriousness = "moderate"
-		end)
+	if F.seriousness == "high" and differs(F, P, outcome, function(G)
+		G.seriousness = "moderate"
+	end) then
+		b:would_change("the conduct judged of moderate seriousness", {})
 	end
-	local several = setting(ctx, "several_areas", 3)
-	alt("concerns in fewer than " .. several .. " guidelines", { "B6" }, function(G)
+	-- Where the several-areas rule did not count, leaving it out changes
+	-- nothing.
+	if several_applied and conclusion_differs(F, P, W, outcome, function(G)
 		G.several_areas_rule = false
-	end)
-	if F.holder then
-		local needed = setting(ctx, "holder_factors_needed", 3)
-		alt(needed .. " or more holder factors established", {}, function(G)
-			G.holder_factors = copy(F.holder_factors)
-			local n = 0
-			for _ in pairs(G.holder_factors) do
+	end) then
+		b:would_change("concerns in fewer than " .. P.several .. " guidelines",
+		    { "B6" })
+	end
+	if F.holder and conclusion_differs(F, P, W, outcome, function(G)
+		G.holder_factors = copy(F.holder_factors)
+		local n = 0
+		for _ in pairs(G.holder_factors) do
+			n = n + 1
+		end
+		for _, id in ipairs(HOLDER_FACTORS) do
+			if n < P.needed and not G.holder_factors[id] then
+				G.holder_factors[id] = true
 				n = n + 1
 			end
-			for _, h in ipairs(guidelines.holder_factors) do
-				if n < needed and not G.holder_factors[h.id] then
-					G.holder_factors[h.id] = true
-					n = n + 1
-				end
-			end
-		end)
+		end
+	end) then
+		b:would_change(P.needed .. " or more holder factors established", {})
 	end
-	if F.convictions_on_file and not F.guideline_E_assessed then
-		alt("the convictions on file assessed under guideline E", { "E2" },
-		    function(G)
-			G.guideline_E_assessed = true
-		end)
+	if F.convictions_on_file and not F.guideline_E_assessed and conclusion_differs(F, P, W, outcome, function(G)
+		G.guideline_E_assessed = true
+	end) then
+		b:would_change("the convictions on file assessed under guideline E",
+		    { "E2" })
 	end
-	if F.adverse_on_file then
-		alt("the adverse information on file assessed in the worksheet",
-		    { "REGDOC 5.3.1" }, function(G)
-			G.adverse_on_file = false
-		end)
+	if F.adverse_on_file and conclusion_differs(F, P, W, outcome, function(G)
+		G.adverse_on_file = false
+	end) then
+		b:would_change("the adverse information on file assessed in the worksheet",
+		    { "REGDOC 5.3.1" })
 	end
-	return out
 end
 
 local function adjudicate(case, worksheet, ctx)
-	local ok, why = adjudication.check(worksheet)
+	-- findings() refuses any worksheet check() refuses; only then is check()
+	-- asked what is wrong with it, for the message.
+	local ok, f = pcall(adjudication.findings, worksheet)
 	if not ok then
-		error("the adjudication worksheet cannot be used: " .. why, 0)
+		local _, why = adjudication.check(worksheet)
+		error(why and ("the adjudication worksheet cannot be used: " .. why)
+		    or f, 0)
 	end
-	local F = facts_of(case, v(worksheet) or {})
+	local F = facts_of(case, v(worksheet) or {}, f)
+	local P = params_of(ctx)
 	local b = adjudication.result()
-	local outcome = evaluate(F, ctx, b)
-	-- would_change: only the alternatives that really change the outcome.
-	for _, a in ipairs(alternatives(F, ctx)) do
-		if evaluate(a.facts, ctx, QUIET) ~= outcome then
-			b:would_change(a.text, a.cites)
-		end
-	end
+	local W = weigh_findings(F, P, b)
+	local outcome, several_applied = conclude(F, P, W, b)
+	would_change(F, P, W, outcome, several_applied, b)
 	return b:finish(outcome)
 end
 

@@ -1,11 +1,12 @@
 /*
  * The integration test harness (see harness.h): one private vetd + nginx
- * stack per test, HTTP over libcurl, and process utilities. It is written for
- * Criterion, which runs every test in a process of its own, so the state is
- * simply global. Teardown happens twice over: vt_stop() from the suite's
- * .fini, and a watchdog process that notices through a pipe when the test
- * process is gone (crash, timeout) and then kills the servers' process
- * groups and removes the directory.
+ * stack per test (with a slapd when the test asks for a directory), HTTP
+ * over libcurl, and process utilities. It is written for Criterion, which
+ * runs every test in a process of its own, so the state is simply global.
+ * Teardown happens twice over: vt_stop() from the suite's .fini, and a
+ * watchdog process that notices through a pipe when the test process is
+ * gone (crash, timeout) and then kills the servers' process groups and
+ * removes the directory.
  */
 #define _GNU_SOURCE
 #include "harness.h"
@@ -33,15 +34,42 @@
 #include <curl/curl.h>
 
 #define NGINX_DEFAULT "/usr/sbin/nginx"
+#define SLAPD_DEFAULT "/usr/sbin/slapd"
 #define READY_TIMEOUT_MS 10000
 #define STOP_TIMEOUT_MS 5000
 
+/* The demo directory (examples/directory). */
+#define LDAP_SUFFIX "dc=vetd,dc=example"
+#define LDAP_ADMIN_DN "cn=admin," LDAP_SUFFIX
+#define LDAP_ADMIN_PASSWORD "directory-admin"
+#define LDAP_SERVICE_DN "cn=vetd,ou=services," LDAP_SUFFIX
+#define LDAP_SERVICE_PASSWORD "vetd-service"
+#define LDAP_USER_FILTER "(&(objectClass=inetOrgPerson)(uid=%s))"
+
 struct vt_stack vt;
+
+const char *const vt_roles[VT_NROLES] = {
+	"applicant", "screening", "interviewer", "adjudicator", "authority",
+	"cso", "appeals", "auditor", "admin",
+};
+
+const char *const vt_orgs[VT_NORGS] = { "northbridge", "acme" };
+
+/* How each demo organization is found in the directory, and its name. */
+static const struct {
+	const char *name;
+	const char *member;   /* the Lua line of its config entry */
+} org_setup[VT_NORGS] = {
+	{ "Northbridge Nuclear", "ou = \"ou=northbridge,ou=people," LDAP_SUFFIX "\"" },
+	{ "Acme Defence", "group = \"cn=acme-staff,ou=groups," LDAP_SUFFIX "\"" },
+};
 
 static bool prepared;
 static bool quiet;       /* no transport errors on stderr while polling */
 static const char *nginx_extra;  /* from the options vt_prepare() got */
-static pid_t vetd_pgid, nginx_pgid;
+static struct vt_options options; /* as vt_prepare() got them */
+static pid_t vetd_pgid, nginx_pgid, slapd_pgid;
+static int ldif_files;   /* LDIF files written so far, for their names */
 static pid_t watchdog_pid;
 static int watchdog_fd = -1;
 static void **allocs;    /* what vt_stop() frees */
@@ -317,11 +345,126 @@ static void watch_group(pid_t pg)
 
 /* --- configuration ---------------------------------------------------- */
 
+/* s as a Lua string literal (tracked). */
+static const char *lua_quote(const char *s)
+{
+	size_t n = 0;
+	const char *p;
+	char *out, *w;
+
+	for (p = s; *p != '\0'; p++)
+		n += *p == '\\' || *p == '"' || *p == '\n' ? 2 : 1;
+	out = track(malloc(n + 3));
+	w = out;
+	*w++ = '"';
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\\' || *p == '"' || *p == '\n')
+			*w++ = '\\';
+		*w++ = *p == '\n' ? 'n' : *p;
+	}
+	*w++ = '"';
+	*w = '\0';
+	return out;
+}
+
+static bool ldap_tls(const struct vt_ldap_options *l)
+{
+	return l->tls || l->transport != VT_LDAP_PLAIN;
+}
+
+/* The directory section of vetd.conf for the test directory. */
+static const char *directory_config(const struct vt_ldap_options *l)
+{
+	const char *url, *ca = "", *groups;
+
+	if (l->transport == VT_LDAP_LDAPS)
+		url = format("ldaps://127.0.0.1:%d", vt.ldaps_port);
+	else
+		url = format("ldap://127.0.0.1:%d", vt.ldap_port);
+	if (ldap_tls(l))
+		ca = format("  ca_file = \"%s\",\n",
+			    l->untrusted_ca ? "other-ca.pem" : "ca.pem");
+	if (l->group_search)
+		groups = "  group_mode = \"search\",\n"
+			 "  group_base = \"ou=groups," LDAP_SUFFIX "\",\n"
+			 "  group_filter = \"(member=%d)\",\n";
+	else
+		groups = "  group_mode = \"memberof\",\n";
+	return format(
+		"directory = {\n"
+		"  url = \"%s\",\n"
+		"  starttls = %s,\n"
+		"%s"
+		"  bind_dn = \"" LDAP_SERVICE_DN "\",\n"
+		"  bind_password_file = \"ldap.secret\",\n"
+		"  base_dn = \"ou=people," LDAP_SUFFIX "\",\n"
+		"  user_filter = %s,\n"
+		"  name_attr = \"cn\",\n"
+		"%s"
+		"  network_timeout = %d,\n"
+		"  timeout = %d,\n"
+		"  refresh = %d,\n"
+		"}\n",
+		url, l->transport == VT_LDAP_STARTTLS ? "true" : "false", ca,
+		lua_quote(l->user_filter ? l->user_filter : LDAP_USER_FILTER),
+		groups, l->network_timeout ? l->network_timeout : 2,
+		l->timeout ? l->timeout : 5, l->refresh ? l->refresh : 600);
+}
+
+/* The organizations section: every role of <org> is the group <org>-<role>. */
+static const char *organizations_config(void)
+{
+	const char *text = "organizations = {\n";
+	size_t o, r;
+
+	for (o = 0; o < VT_NORGS; o++) {
+		text = format("%s  %s = {\n    %s,\n    roles = {\n", text,
+			      vt_orgs[o], org_setup[o].member);
+		for (r = 0; r < VT_NROLES; r++)
+			text = format("%s      %s = \"%s\",\n", text, vt_roles[r],
+				      vt_group_dn(format("%s-%s", vt_orgs[o],
+							 vt_roles[r])));
+		text = format("%s    },\n  },\n", text);
+	}
+	return format("%s}\n", text);
+}
+
+/* The policies directory for vetd.conf: dir (absolute, or relative to the
+ * source root), or when NULL one written here with a stand-in default
+ * policy that defines what vetd calls and nothing more. */
+static const char *policies_dir(const char *dir)
+{
+	static const char stand_in[] =
+		"-- A stand-in policy for the integration tests: it defines the\n"
+		"-- functions vetd calls, so that the policy routes answer.\n"
+		"return {\n"
+		"  requirements = function(case, ctx) return {} end,\n"
+		"  interview_triggers = function(case, ctx)\n"
+		"    return { needed = false, two_interviewers = false, reasons = {} }\n"
+		"  end,\n"
+		"  adjudicate = function(case, worksheet, ctx)\n"
+		"    return { recommendation = \"refer\", restrictions = {},\n"
+		"             reasons = { { text = \"a stand-in refers everything\", cites = { \"A1\" } } },\n"
+		"             would_change = {} }\n"
+		"  end,\n"
+		"  on_event = function(event, case, ctx) return {} end,\n"
+		"}\n";
+
+	if (dir != NULL)
+		return dir[0] == '/' ? dir : format("%s/%s", vt.srcdir, dir);
+	/* out of the way of tests that write a policies/ of their own */
+	if ((mkdir(vt_path("stand-in-policies"), 0755) != 0 && errno != EEXIST) ||
+	    (mkdir(vt_path("stand-in-policies/default"), 0755) != 0 && errno != EEXIST))
+		cr_assert_fail("mkdir stand-in-policies/default: %s", strerror(errno));
+	vt_write_file("stand-in-policies/default/policy.lua", stand_in);
+	return vt_path("stand-in-policies");
+}
+
 void vt_write_config(const struct vt_options *opt)
 {
 	struct vt_options o = { 0 };
 	const char *group = geteuid() == 0 ? ", group = \"nogroup\"" : "";
-	const char *max_body = "";
+	const char *max_body = "", *identity = "", *session = "";
 
 	if (opt != NULL)
 		o = *opt;
@@ -333,6 +476,23 @@ void vt_write_config(const struct vt_options *opt)
 		o.log_level = "info";
 	if (o.max_body != 0)
 		max_body = format("max_body = %ld\n", o.max_body);
+	if (o.ldap.enabled || o.idle_timeout != 0 || o.absolute_timeout != 0)
+		session = format("session = { insecure_cookie = true, "
+				 "idle_timeout = %d, absolute_timeout = %d }\n",
+				 o.idle_timeout ? o.idle_timeout : 1800,
+				 o.absolute_timeout ? o.absolute_timeout : 43200);
+	if (o.ldap.enabled) {
+		const char *secret = vt_write_file("ldap.secret",
+						   LDAP_SERVICE_PASSWORD "\n");
+
+		if (chmod(secret, 0600) != 0)
+			cr_assert_fail("chmod %s: %s", secret, strerror(errno));
+		identity = format("%s%s"
+				  "policies = { dir = %s, scripts = %s }\n",
+				  directory_config(&o.ldap), organizations_config(),
+				  lua_quote(policies_dir(o.policies)),
+				  lua_quote(format("%s/scripts", vt.srcdir)));
+	}
 
 	write_file_at(vt.conf, format(
 		"-- vetd configuration written by the integration tests\n"
@@ -341,9 +501,9 @@ void vt_write_config(const struct vt_options *opt)
 		"database = \"vetd.db\"\n"
 		"drain_timeout = %d\n"
 		"log_level = \"%s\"\n"
-		"%s%s\n",
+		"%s%s%s%s\n",
 		group, o.workers, o.drain_timeout, o.log_level, max_body,
-		o.extra_config ? o.extra_config : ""));
+		session, identity, o.extra_config ? o.extra_config : ""));
 }
 
 static void write_nginx_config(void)
@@ -363,6 +523,89 @@ static void write_nginx_config(void)
 			   geteuid() == 0 ? "user nobody nogroup;" : "");
 	text = replace_all(text, "@EXTRA@", nginx_extra ? nginx_extra : "");
 	write_file_at(vt_path("nginx.conf"), text);
+	snprintf(vt.origin, sizeof vt.origin, "http://127.0.0.1:%d", vt.port);
+}
+
+/* Make the TLS material for the test directory with the openssl command:
+ * a CA, a certificate for 127.0.0.1 and localhost signed by it, one for
+ * another host name signed by it too, and a second, unrelated CA. */
+static void make_certificates(void)
+{
+	static const char x509[] =
+		"[req]\n"
+		"distinguished_name = dn\n"
+		"[dn]\n"
+		"[ca]\n"
+		"basicConstraints = critical, CA:TRUE\n"
+		"keyUsage = critical, keyCertSign, cRLSign\n"
+		"subjectKeyIdentifier = hash\n"
+		"[server]\n"
+		"basicConstraints = critical, CA:FALSE\n"
+		"keyUsage = critical, digitalSignature\n"
+		"extendedKeyUsage = serverAuth\n"
+		"subjectAltName = IP:127.0.0.1, DNS:localhost\n"
+		"[wrong-host]\n"
+		"basicConstraints = critical, CA:FALSE\n"
+		"keyUsage = critical, digitalSignature\n"
+		"extendedKeyUsage = serverAuth\n"
+		"subjectAltName = DNS:wrong-host.example\n";
+	char *out = NULL;
+	int rc;
+
+	vt_write_file("x509.cnf", x509);
+	rc = vt_run(&out,
+		"set -e\n"
+		"new='-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes'\n"
+		"for ca in ca other-ca; do\n"
+		"  openssl req -x509 $new -keyout $ca.key -out $ca.pem -days 2 \\\n"
+		"    -subj \"/CN=vetd test $ca\" -config x509.cnf -extensions ca\n"
+		"done\n"
+		"for cert in server wrong-host; do\n"
+		"  openssl req -new $new -keyout $cert.key -out $cert.csr \\\n"
+		"    -subj \"/CN=$cert\" -config x509.cnf\n"
+		"  openssl x509 -req -in $cert.csr -CA ca.pem -CAkey ca.key \\\n"
+		"    -CAcreateserial -days 2 -extfile x509.cnf -extensions $cert \\\n"
+		"    -out $cert.pem\n"
+		"done\n"
+		"chmod 0600 *.key");
+	if (rc != 0)
+		cr_assert_fail("cannot make the test certificates (exit %d):\n%s", rc, out);
+}
+
+/* Write slapd.conf from examples/directory/slapd.conf.in and make its
+ * database directory. */
+static void write_slapd_config(void)
+{
+	const struct vt_ldap_options *l = &options.ldap;
+	const char *template = format("%s/examples/directory/slapd.conf.in", vt.srcdir);
+	const char *cert = l->wrong_host_cert ? "wrong-host" : "server";
+	const char *extra = l->slapd_extra ? l->slapd_extra : "";
+	char *text = slurp(template, NULL);
+
+	if (text == NULL)
+		cr_assert_fail("cannot read %s: %s", template, strerror(errno));
+	track(text);
+	if (ldap_tls(l))
+		extra = format("%s\n"
+			       "TLSCACertificateFile %s/ca.pem\n"
+			       "TLSCertificateFile %s/%s.pem\n"
+			       "TLSCertificateKeyFile %s/%s.key\n",
+			       extra, vt.dir, vt.dir, cert, vt.dir, cert);
+	text = replace_all(text, "@DIR@", vt.dir);
+	text = replace_all(text, "@EXTRA@", extra);
+	write_file_at(vt_path("slapd.conf"), text);
+	if (mkdir(vt_path("ldap-data"), 0700) != 0 && errno != EEXIST)
+		cr_assert_fail("mkdir ldap-data: %s", strerror(errno));
+}
+
+/* Free loopback ports for slapd (two with TLS). */
+static void pick_ldap_ports(void)
+{
+	vt.ldap_port = vt_free_port();
+	vt.ldaps_port = 0;
+	if (ldap_tls(&options.ldap))
+		while ((vt.ldaps_port = vt_free_port()) == vt.ldap_port)
+			;
 }
 
 /* The absolute form of the path in environment variable name. */
@@ -385,6 +628,8 @@ void vt_prepare(const struct vt_options *opt)
 		cr_assert_fail("vt_prepare called twice");
 	env_path("VETD_BIN", vt.vetd_bin, sizeof vt.vetd_bin);
 	env_path("VETD_SRCDIR", vt.srcdir, sizeof vt.srcdir);
+	if (getenv("VETCTL_BIN") != NULL)
+		env_path("VETCTL_BIN", vt.vetctl_bin, sizeof vt.vetctl_bin);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 
 	snprintf(vt.dir, sizeof vt.dir, "/tmp/vetd-test.XXXXXX");
@@ -402,6 +647,14 @@ void vt_prepare(const struct vt_options *opt)
 	snprintf(vt.log, sizeof vt.log, "%s/vetd.log", vt.dir);
 	vt.port = vt_free_port();
 	nginx_extra = opt != NULL ? opt->nginx_extra : NULL;
+	if (opt != NULL)
+		options = *opt;
+	if (options.ldap.enabled) {
+		pick_ldap_ports();
+		if (ldap_tls(&options.ldap))
+			make_certificates();
+		write_slapd_config();
+	}
 	vt_write_config(opt);
 	write_nginx_config();
 }
@@ -483,6 +736,8 @@ static bool reaped(pid_t pid, int *status)
 		vt.vetd_pid = 0;
 	if (pid == vt.nginx_pid)
 		vt.nginx_pid = 0;
+	if (pid == vt.slapd_pid)
+		vt.slapd_pid = 0;
 	return true;
 }
 
@@ -493,6 +748,132 @@ static const char *describe_status(int st)
 	if (WIFSIGNALED(st))
 		return format("was killed by signal %d", WTERMSIG(st));
 	return "stopped";
+}
+
+/* Does something take TCP connections on 127.0.0.1:port? */
+static bool port_answers(int port)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool up;
+
+	if (fd < 0)
+		cr_assert_fail("socket: %s", strerror(errno));
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	up = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	close(fd);
+	return up;
+}
+
+static const char *slapd_bin(void)
+{
+	const char *bin = getenv("SLAPD_BIN");
+
+	return bin != NULL && *bin != '\0' ? bin : SLAPD_DEFAULT;
+}
+
+/* slapd in the foreground (-d 0), so that it stays our child and in the
+ * process group the watchdog knows. */
+static void spawn_slapd(void)
+{
+	const char *urls = vt.ldaps_port == 0 ?
+		format("ldap://127.0.0.1:%d/", vt.ldap_port) :
+		format("ldap://127.0.0.1:%d/ ldaps://127.0.0.1:%d/", vt.ldap_port,
+		       vt.ldaps_port);
+	char *argv[] = {
+		xstrdup(slapd_bin()), (char *)"-d", (char *)"0",
+		(char *)"-f", (char *)vt_path("slapd.conf"),
+		(char *)"-h", (char *)urls, NULL,
+	};
+
+	vt.slapd_pid = slapd_pgid = spawn(argv, vt_path("slapd.log"));
+}
+
+/* What slapd has to say about its configuration, for failure messages. */
+static const char *slapd_diagnosis(void)
+{
+	char *out = NULL;
+
+	vt_run(&out, "'%s' -Tt -f slapd.conf", slapd_bin());
+	return format("slapd -Tt says:\n%s\nslapd.log:\n%s", out,
+		      tail(vt_path("slapd.log"), 20));
+}
+
+/* Start slapd and wait until it takes connections on all its ports. On
+ * the first start (may_move) a port someone else took meanwhile is
+ * replaced; a restart keeps its ports, which vetd is configured with. */
+static void run_slapd(bool may_move)
+{
+	long long deadline = vt_now_ms() + READY_TIMEOUT_MS;
+	int st, retries = 0;
+
+	spawn_slapd();
+	for (;;) {
+		if (reaped(vt.slapd_pid, &st)) {
+			if (may_move && retries++ < 3 &&
+			    (port_answers(vt.ldap_port) ||
+			     (vt.ldaps_port != 0 && port_answers(vt.ldaps_port)))) {
+				pick_ldap_ports();
+				vt_write_config(&options);
+				spawn_slapd();
+				continue;
+			}
+			cr_assert_fail("slapd %s during start-up; %s",
+				       describe_status(st), slapd_diagnosis());
+		}
+		if (port_answers(vt.ldap_port) &&
+		    (vt.ldaps_port == 0 || port_answers(vt.ldaps_port)))
+			return;
+		if (vt_now_ms() >= deadline)
+			cr_assert_fail("slapd took no connections on port %d within %d s; %s",
+				       vt.ldap_port, READY_TIMEOUT_MS / 1000,
+				       slapd_diagnosis());
+		vt_sleep_ms(10);
+	}
+}
+
+/* The start of an OpenLDAP tool's command line, bound as the directory's
+ * administrator; with TLS it uses StartTLS without checking the
+ * certificate (the tools are the test's, not what is under test). */
+static const char *ldap_tool(const char *tool)
+{
+	bool tls = vt.ldaps_port != 0;
+
+	return format("%s%s -x -H ldap://127.0.0.1:%d -D '%s' -w '%s'%s",
+		      tls ? "LDAPTLS_REQCERT=never " : "", tool, vt.ldap_port,
+		      LDAP_ADMIN_DN, LDAP_ADMIN_PASSWORD, tls ? " -ZZ" : "");
+}
+
+/* Load the demo directory through the running server (the memberOf
+ * overlay only sees live changes). */
+static void seed_directory(void)
+{
+	char *out = NULL;
+	int rc;
+
+	rc = vt_run(&out, "%s -f '%s/examples/directory/directory.ldif' >/dev/null",
+		    ldap_tool("ldapadd"), vt.srcdir);
+	if (rc != 0)
+		cr_assert_fail("seeding the directory failed (exit %d):\n%s", rc, out);
+}
+
+/* Create the schema and the demo organizations, as an operator would. */
+static void add_organizations(void)
+{
+	char *out = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = vt_vetctl(&out, "db migrate")) != 0)
+		cr_assert_fail("vetctl db migrate: exit %d: %s", rc, out);
+	for (i = 0; i < VT_NORGS; i++) {
+		rc = vt_vetctl(&out, "org add %s '%s'", vt_orgs[i], org_setup[i].name);
+		if (rc != 0)
+			cr_assert_fail("vetctl org add %s: exit %d: %s", vt_orgs[i], rc, out);
+	}
 }
 
 static bool nginx_port_taken(void)
@@ -514,6 +895,11 @@ void vt_start(const struct vt_options *opt)
 		vt_prepare(opt);
 	else if (opt != NULL)
 		vt_write_config(opt);
+	if (options.ldap.enabled) {
+		run_slapd(true);
+		seed_directory();
+		add_organizations();
+	}
 	start_vetd();
 	start_nginx();
 
@@ -581,7 +967,9 @@ void vt_stop(void)
 
 	stop_group(&vt.nginx_pid, nginx_pgid, STOP_TIMEOUT_MS);
 	stop_group(&vt.vetd_pid, vetd_pgid, STOP_TIMEOUT_MS);
-	nginx_pgid = vetd_pgid = 0;
+	/* the directory is thrown away: no need to wait for its shutdown */
+	stop_group(&vt.slapd_pid, slapd_pgid, 0);
+	nginx_pgid = vetd_pgid = slapd_pgid = 0;
 	if (prepared && vt.dir[0] != '\0') {
 		if (keep_dir())
 			fprintf(stderr, "kept %s\n", vt.dir);
@@ -608,6 +996,8 @@ void vt_stop(void)
 	allocs = NULL;
 	nallocs = allocs_cap = 0;
 	prepared = false;
+	memset(&options, 0, sizeof options);
+	ldif_files = 0;
 	memset(&vt, 0, sizeof vt);
 }
 
@@ -664,7 +1054,7 @@ static bool gone(pid_t pid)
 bool vt_wait_exit(pid_t pid, int timeout_ms, int *status)
 {
 	long long deadline = vt_now_ms() + timeout_ms;
-	bool own = pid == vt.vetd_pid || pid == vt.nginx_pid;
+	bool own = pid == vt.vetd_pid || pid == vt.nginx_pid || pid == vt.slapd_pid;
 
 	for (;;) {
 		if (own ? reaped(pid, status) : gone(pid))
@@ -727,6 +1117,72 @@ int vt_run(char **out, const char *fmt, ...)
 	if (st == -1)
 		cr_assert_fail("cannot wait for %s: %s", cmd, strerror(errno));
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int vt_vetctl(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *args;
+
+	if (vt.vetctl_bin[0] == '\0')
+		cr_assert_fail("VETCTL_BIN is not set (make check sets it)");
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		cr_assert_fail("bad vetctl format %s", fmt);
+	args = track(malloc((size_t)n + 1));
+	va_start(ap, fmt);
+	vsnprintf(args, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return vt_run(out, "'%s' -f '%s' %s", vt.vetctl_bin, vt.conf, args);
+}
+
+/* --- the directory ---------------------------------------------------- */
+
+void vt_slapd_stop(void)
+{
+	if (vt.slapd_pid <= 0)
+		cr_assert_fail("slapd is not running");
+	/* a frozen (SIGSTOP) slapd would not see the SIGTERM */
+	kill(vt.slapd_pid, SIGCONT);
+	stop_group(&vt.slapd_pid, slapd_pgid, STOP_TIMEOUT_MS);
+	slapd_pgid = 0;
+}
+
+void vt_slapd_start(void)
+{
+	if (!options.ldap.enabled)
+		cr_assert_fail("this stack has no directory");
+	if (vt.slapd_pid > 0)
+		cr_assert_fail("slapd is already running");
+	run_slapd(false);
+}
+
+void vt_ldap_modify(const char *ldif)
+{
+	const char *name = format("change-%d.ldif", ++ldif_files);
+	char *out = NULL;
+	int rc;
+
+	vt_write_file(name, ldif);
+	rc = vt_run(&out, "%s -f '%s'", ldap_tool("ldapmodify"), name);
+	if (rc != 0)
+		cr_assert_fail("ldapmodify refused %s (exit %d):\n%s\n%s", name, rc,
+			       ldif, out);
+}
+
+const char *vt_user_dn(const char *uid)
+{
+	size_t org = strcspn(uid, "-");
+
+	return format("uid=%s,ou=%.*s,ou=people," LDAP_SUFFIX, uid, (int)org, uid);
+}
+
+const char *vt_group_dn(const char *cn)
+{
+	return format("cn=%s,ou=groups," LDAP_SUFFIX, cn);
 }
 
 /* --- HTTP ------------------------------------------------------------- */
@@ -999,4 +1455,78 @@ double vt_metric(const struct vt_response *metrics, const char *series)
 			return strtod(line + n + 1, NULL);
 	}
 	return -1;
+}
+
+/* --- signed-in requests ----------------------------------------------- */
+
+const char *vt_set_cookie(const struct vt_response *r, const char *name)
+{
+	size_t i, n = strlen(name);
+	const char *v;
+
+	for (i = 0; i < r->nheaders; i++) {
+		if (strncasecmp(r->headers[i], "Set-Cookie:", 11) != 0)
+			continue;
+		for (v = r->headers[i] + 11; *v == ' ' || *v == '\t'; v++)
+			;
+		if (strncmp(v, name, n) == 0 && v[n] == '=')
+			return v;
+	}
+	return NULL;
+}
+
+struct vt_response *vt_sign_in_as(const char *user, const char *password)
+{
+	json_t *body = json_pack("{s:s, s:s}", "username", user, "password", password);
+	char *text;
+
+	if (body == NULL)
+		cr_assert_fail("cannot make a sign-in body (not UTF-8?)");
+	text = track(json_dumps(body, JSON_COMPACT));
+	json_decref(body);
+	return vt_post_json("/api/v1/session", text);
+}
+
+struct vt_who vt_sign_in(const char *user, const char *password,
+			 struct vt_response **resp)
+{
+	struct vt_response *r = vt_sign_in_as(user, password);
+	struct vt_who who = { 0 };
+	const char *set;
+
+	if (resp != NULL)
+		*resp = r;
+	if (r->status != 200)
+		cr_assert_fail("signing in as %s: %ld %s", user, r->status, r->body);
+	if ((set = vt_set_cookie(r, VT_COOKIE)) == NULL)
+		cr_assert_fail("signing in as %s set no %s cookie", user, VT_COOKIE);
+	who.name = xstrdup(user);
+	who.cookie = format("%.*s", (int)strcspn(set, ";"), set);
+	if ((who.csrf = vt_json_str(r, "csrf_token")) == NULL)
+		cr_assert_fail("signing in as %s gave no csrf_token: %s", user, r->body);
+	return who;
+}
+
+struct vt_response *vt_call(const char *method, const char *path,
+			    const struct vt_who *who,
+			    const char *const *headers, const char *body)
+{
+	const char *all[32];
+	size_t n = 0;
+
+	if (who != NULL && who->cookie != NULL)
+		all[n++] = format("Cookie: %s", who->cookie);
+	if (who != NULL && who->bearer != NULL)
+		all[n++] = format("Authorization: Bearer %s", who->bearer);
+	if (who != NULL && who->csrf != NULL)
+		all[n++] = format("X-CSRF-Token: %s", who->csrf);
+	if (body != NULL)
+		all[n++] = "Content-Type: application/json";
+	for (; headers != NULL && *headers != NULL; headers++) {
+		if (n + 1 >= sizeof all / sizeof all[0])
+			cr_assert_fail("too many headers for %s %s", method, path);
+		all[n++] = *headers;
+	}
+	all[n] = NULL;
+	return vt_request(method, path, all, body, body != NULL ? strlen(body) : 0);
 }

@@ -177,7 +177,10 @@ write_nginx_config() {
 	text=${text//@PREFIX@/$workdir}
 	text=${text//@PORT@/$port}
 	text=${text//@VETD_SOCKET@/$workdir/vetd.sock}
-	text=${text//@WEBROOT@/$VETD_SRCDIR/web}
+	# a readable copy: nginx's workers (nobody) may not read a private clone
+	cp -R "$VETD_SRCDIR/web" "$workdir/web"
+	chmod -R a+rX "$workdir/web"
+	text=${text//@WEBROOT@/$workdir/web}
 	text=${text//@CONFDIR@/$VETD_SRCDIR/conf}
 	text=${text//@USER_DIRECTIVE@/$user}
 	text=${text//@EXTRA@/$extra}

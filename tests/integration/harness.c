@@ -517,7 +517,11 @@ static void write_nginx_config(void)
 	text = replace_all(text, "@PREFIX@", vt.dir);
 	text = replace_all(text, "@PORT@", format("%d", vt.port));
 	text = replace_all(text, "@VETD_SOCKET@", vt.socket);
-	text = replace_all(text, "@WEBROOT@", format("%s/web", vt.srcdir));
+	/* nginx's workers (nobody, when run as root) may not read a clone in
+	 * a private directory: serve a readable copy of web/. */
+	if (vt_run(NULL, "cp -R '%s/web' web && chmod -R a+rX web", vt.srcdir) != 0)
+		cr_assert_fail("cannot copy %s/web into the test directory", vt.srcdir);
+	text = replace_all(text, "@WEBROOT@", vt_path("web"));
 	text = replace_all(text, "@CONFDIR@", format("%s/conf", vt.srcdir));
 	text = replace_all(text, "@USER_DIRECTIVE@",
 			   geteuid() == 0 ? "user nobody nogroup;" : "");

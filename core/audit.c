@@ -165,13 +165,26 @@ out:
 int
 audit_record(struct store *st, const struct audit_event *ev)
 {
-	if (store_begin(st) == -1)
-		return -1;
+	int	rc = 0;
+
+	/*
+	 * A record of a read or a refusal changes nothing else, so it is
+	 * committed without its own fsync (store_relaxed): it survives a
+	 * crash of vetd, and the next change's commit takes it to the disk.
+	 * The chain cannot get a hole: the WAL is written in order.
+	 */
+	store_relaxed(st, 1);
+	if (store_begin(st) == -1) {
+		rc = -1;
+		goto out;
+	}
 	if (audit_append(st, ev) == -1 || store_commit(st) == -1) {
 		store_rollback(st);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+out:
+	store_relaxed(st, 0);
+	return rc;
 }
 
 static const char *

@@ -31,7 +31,8 @@ struct audit_event {
 int	audit_append(struct store *, const struct audit_event *);
 
 /* Append ev in a transaction of its own (for refusals and reads that
- * change nothing else). 0 or -1. */
+ * change nothing else), committed without an fsync of its own (see
+ * store_relaxed). 0 or -1. */
 int	audit_record(struct store *, const struct audit_event *);
 
 struct audit_verify_result {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "store.h"
@@ -19,10 +20,41 @@ struct cached {
 
 struct store {
 	sqlite3		*db;
+	int		 busy_ms;	/* give up waiting for a lock after this */
 	struct cached	*cache;
 	size_t		 ncache;
 	size_t		 capcache;
 };
+
+/*
+ * Waiting for another process's lock. vetd's transactions last tens of
+ * microseconds, so wait in steps of that size first; SQLite's own busy
+ * timeout sleeps whole milliseconds from the start, which under load
+ * costs far more than the lock ever does. Gives up after busy_ms.
+ */
+static int
+store_busy(void *arg, int count)
+{
+	struct store	*st = arg;
+	struct timespec	 ts;
+	long		 us;
+	uint64_t	 waited;
+
+	/* 50 us steps for the first 200 tries (10 ms), then 1 ms steps */
+	if (count < 200) {
+		us = 50;
+		waited = (uint64_t)count * 50;
+	} else {
+		us = 1000;
+		waited = 10000 + (uint64_t)(count - 200) * 1000;
+	}
+	if (waited >= (uint64_t)st->busy_ms * 1000)
+		return 0;
+	ts.tv_sec = 0;
+	ts.tv_nsec = us * 1000;
+	nanosleep(&ts, NULL);
+	return 1;
+}
 
 sqlite3 *
 store_db(struct store *st)
@@ -58,13 +90,16 @@ store_open(const char *path, int busy_ms, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, busy_ms);
+	st->busy_ms = busy_ms;
+	sqlite3_busy_handler(st->db, store_busy, st);
 	snprintf(pragmas, sizeof(pragmas),
 	    "PRAGMA journal_mode=WAL;"
 	    "PRAGMA synchronous=FULL;"
 	    "PRAGMA foreign_keys=ON;"
 	    "PRAGMA secure_delete=ON;"
-	    "PRAGMA trusted_schema=OFF;");
+	    "PRAGMA trusted_schema=OFF;"
+	    /* keep the WAL from growing without end under steady load */
+	    "PRAGMA journal_size_limit=67108864;");
 	if (store_exec(st, pragmas, err, errlen) == -1)
 		goto fail;
 	return st;
@@ -211,6 +246,13 @@ store_done(sqlite3_stmt *s)
 		return;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
+}
+
+void
+store_relaxed(struct store *st, int relaxed)
+{
+	(void)store_exec(st, relaxed ? "PRAGMA synchronous=NORMAL" :
+	    "PRAGMA synchronous=FULL", NULL, 0);
 }
 
 int

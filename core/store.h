@@ -51,6 +51,15 @@ int		 store_begin(struct store *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);
 
+/*
+ * Commit durability for the next transactions: FULL (the default: every
+ * commit reaches the disk before it returns) or, with relaxed set, NORMAL
+ * (WAL mode: the commit survives a crash of the program, and the next
+ * FULL commit takes it to the disk with it; an operating-system crash
+ * could lose it). Only for records of things that changed nothing.
+ */
+void		 store_relaxed(struct store *, int relaxed);
+
 /* Run SQL with no result rows (DDL, pragmas). 0 or -1 with err. */
 int		 store_exec(struct store *, const char *sql, char *err, size_t);
 

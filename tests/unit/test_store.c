@@ -154,11 +154,22 @@ Test(store, pragmas_set)
 	cr_assert_eq(query_int(st, "PRAGMA trusted_schema"), 0);
 }
 
-Test(store, busy_timeout_set)
+/* A writer waits for another's lock at most busy_timeout, then gives up;
+ * once the lock is free it goes ahead. */
+Test(store, busy_timeout_bounds_the_wait_for_a_lock)
 {
-	st = store_open(dbpath, 1234, err, sizeof(err));
+	struct store *other;
+
+	st = store_open(dbpath, 200, err, sizeof(err));
 	cr_assert_not_null(st, "%s", err);
-	cr_assert_eq(query_int(st, "PRAGMA busy_timeout"), 1234);
+	other = store_open(dbpath, 200, err, sizeof(err));
+	cr_assert_not_null(other, "%s", err);
+	cr_assert_eq(store_begin(other), 0);
+	cr_assert_eq(store_begin(st), -1, "took a lock another holds");
+	store_commit(other);
+	cr_assert_eq(store_begin(st), 0, "could not take a free lock");
+	store_commit(st);
+	store_close(other);
 }
 
 /* --- migrations --------------------------------------------------------- */

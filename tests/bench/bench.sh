@@ -27,6 +27,7 @@ export LC_ALL=C
 SLAPD_BIN=${SLAPD_BIN:-/usr/sbin/slapd}
 : "${LDAPBIND_BIN:?LDAPBIND_BIN must name the in-process bind reference (make bench sets it)}"
 : "${POLICYBENCH_BIN:?POLICYBENCH_BIN must name the policy benchmark (make bench sets it)}"
+: "${SQLITECOMMIT_BIN:?SQLITECOMMIT_BIN must name the raw commit reference (make bench sets it)}"
 NGINX_BIN=${NGINX_BIN:-/usr/sbin/nginx}
 WRK_BIN=${WRK_BIN:-wrk}
 ROUNDS=${BENCH_ROUNDS:-5}
@@ -45,6 +46,13 @@ ADJUDICATE_TARGET=50000
 # seconds for policy diff over DIFF_CASES generated cases, on 2 cores
 DIFF_TARGET=10
 DIFF_CASES=${BENCH_DIFF_CASES:-100000}
+# authenticated GET /api/v1/cases/{id}: share of the bare responder (percent)
+CASE_TARGET=60
+# durable section update: share of raw single-row commits (percent)
+UPDATE_TARGET=50
+# register query "expiring within 180 days" over REGISTER_ROWS clearances (ms)
+REGISTER_TARGET=50
+REGISTER_ROWS=${BENCH_REGISTER_ROWS:-1000000}
 
 BASE_DN=dc=vetd,dc=example
 BENCH_USER=northbridge-cso
@@ -54,6 +62,7 @@ workdir=
 port=
 ldap_port=
 cookie=
+cso_cookie=
 pids=()
 declare -A results=()
 
@@ -134,7 +143,8 @@ write_vetd_config() {
 		organizations = {
 		  northbridge = {
 		    ou = "ou=northbridge,ou=people,$BASE_DN",
-		    roles = { cso = "cn=northbridge-cso,ou=groups,$BASE_DN" },
+		    roles = { cso = "cn=northbridge-cso,ou=groups,$BASE_DN",
+		              applicant = "cn=northbridge-applicant,ou=groups,$BASE_DN" },
 		  },
 		}
 	EOF
@@ -231,6 +241,52 @@ setup() {
 	wait_ready /api/v1/health
 	wait_ready /bare
 	sign_in_once
+	make_case
+}
+
+# Sign in as user; prints "cookie csrf" (cookie as name=value).
+sign_in_as() {
+	local headers body
+	headers=$(curl -s -D - -o "$workdir/signin.json" -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$1\",\"password\":\"vetd-demo\"}" \
+		"http://127.0.0.1:$port/api/v1/session")
+	body=$(<"$workdir/signin.json")
+	printf '%s %s\n' \
+		"$(sed -n 's/^Set-Cookie: \(vetd_session=[^;]*\);.*/\1/p' <<<"$headers" | tr -d '\r')" \
+		"$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' <<<"$body")"
+}
+
+# A person and a case to read and write: the cso opens it, the applicant
+# (its person) writes a section of it.
+make_case() {
+	local cso_csrf app_cookie app_csrf api="http://127.0.0.1:$port/api/v1"
+	read -r cso_cookie cso_csrf <<<"$(sign_in_as northbridge-cso)"
+	read -r app_cookie app_csrf <<<"$(sign_in_as northbridge-applicant)"
+	[[ -n $cso_cookie && -n $app_cookie ]] || die "could not sign in for the case benchmarks"
+	curl -sf -o /dev/null -H 'Content-Type: application/json' -H "Cookie: $cso_cookie" \
+		-H "X-CSRF-Token: $cso_csrf" -d '{"name":"Bench Person","date_of_birth":"1985-03-14","citizenships":["CA"],"username":"northbridge-applicant"}' \
+		"$api/persons" || die "could not create the person"
+	curl -sf -o /dev/null -H 'Content-Type: application/json' -H "Cookie: $cso_cookie" \
+		-H "X-CSRF-Token: $cso_csrf" -d '{"person_id":1,"kind":"new","level":"SECRET"}' \
+		"$api/cases" || die "could not open the case"
+	printf 'wrk.headers["Cookie"] = "%s"\n' "$cso_cookie" >"$workdir/case.lua"
+	cat >"$workdir/update.lua" <<-EOF
+		-- one durable section update after another, each with the version
+		-- the previous one returned
+		local v = 0
+		wrk.method = "PUT"
+		wrk.headers["Content-Type"] = "application/json"
+		wrk.headers["Cookie"] = "$app_cookie"
+		wrk.headers["X-CSRF-Token"] = "$app_csrf"
+		request = function()
+		  wrk.body = '{"version":' .. v .. ',"data":[{"from":"2015-01-01","country":"CA","address":"' .. v .. ' Main St"}]}'
+		  return wrk.format(nil, "/api/v1/cases/1/sections/residences")
+		end
+		response = function(status, headers, body)
+		  local n = body:match('"version":(%d+)')
+		  if n then v = tonumber(n) end
+		end
+	EOF
 }
 
 # Sign in with curl and keep the session cookie for the /me measurement.
@@ -375,6 +431,59 @@ measure_policy_diff() {
 		"$DIFF_CASES" "$(grep -m1 'would change' "$workdir/diff.out")"
 }
 
+measure_case() {
+	local rate
+	rate=$(wrk_rate /api/v1/cases/1 "$DURATION" -s "$workdir/case.lua")
+	record case "$1" "$rate"
+}
+
+# Durable section updates per second, one client (each a transaction with
+# its case event and audit row), and raw single-row commits in the same
+# directory.
+measure_update() {
+	local out rate raw
+	out=$("$WRK_BIN" -t1 -c1 -d"${DURATION}s" -s "$workdir/update.lua" \
+		"http://127.0.0.1:$port/api/v1/cases/1/sections/residences")
+	if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+		die "errors while measuring section updates:
+$out"
+	fi
+	rate=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
+	raw=$("$SQLITECOMMIT_BIN" "$workdir/raw.db" "$DURATION") || die "sqlitecommit failed"
+	results[update]+="$rate "
+	results[raw]+="$raw "
+	printf 'round %d/%d  %-8s %12.1f /s (raw commits %.1f /s)\n' "$1" "$ROUNDS" update \
+		"$rate" "$raw"
+}
+
+# REGISTER_ROWS clearances in vetd's database, once; then the median time
+# of the API's "expiring within 180 days" query through nginx.
+measure_register() {
+	local i t times="" before
+	if [[ ! -e $workdir/register.done ]]; then
+		sqlite3 "$workdir/vetd.db" <<-EOF >/dev/null || die "could not fill the register"
+			PRAGMA busy_timeout = 10000;
+			WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $REGISTER_ROWS)
+			INSERT INTO clearances (org_id, person_id, level, status, granted_on,
+			  expires_on, restrictions, created_at, updated_at)
+			SELECT 1, 1, 'SECRET', CASE WHEN i % 7 = 0 THEN 'restricted' ELSE 'active' END,
+			  date('2022-01-01', '+' || (i % 1800) || ' days'),
+			  date('2026-01-01', '+' || (i % 3650) || ' days'), '[]',
+			  '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM n;
+		EOF
+		: >"$workdir/register.done"
+	fi
+	before=$(date -u -d '+180 days' +%Y-%m-%d)
+	for ((i = 0; i < 21; i++)); do
+		t=$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $cso_cookie" \
+			"http://127.0.0.1:$port/api/v1/clearances?expiring_before=$before&limit=100")
+		times+="$(awk -v t="$t" 'BEGIN { printf "%.3f", t * 1000 }') "
+	done
+	results[register]+="$(median "$times") "
+	printf 'round %d/%d  %-8s %12.3f ms median of 21 (%d clearances)\n' "$1" "$ROUNDS" \
+		register "$(median "$times")" "$REGISTER_ROWS"
+}
+
 # "met" when awk's condition on r and t holds, else "MISSED".
 verdict() {
 	if awk -v r="$1" -v t="$2" "BEGIN { exit !($3) }"; then
@@ -396,7 +505,8 @@ median() {
 # --- main ------------------------------------------------------------------
 
 main() {
-	local round health bare me signin whoami rawbind adjud adjref diffs v4 v5 ratio me_ratio slow v1 v2 v3 status=0
+	local round health bare me signin whoami rawbind adjud adjref diffs v4 v5 ratio
+	local casers updates raws regms case_ratio upd_ratio v6 v7 v8 me_ratio slow v1 v2 v3 status=0
 
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
@@ -416,6 +526,9 @@ main() {
 		measure_rawbind "$round"
 		measure_policy_calls "$round"
 		measure_policy_diff "$round"
+		measure_case "$round"
+		measure_update "$round"
+		measure_register "$round"
 	done
 
 	health=$(median "${results[health]}")
@@ -427,6 +540,15 @@ main() {
 	adjud=$(median "${results[adjudicate]}")
 	adjref=$(median "${results[adjref]}")
 	diffs=$(median "${results[diff]}")
+	casers=$(median "${results[case]}")
+	updates=$(median "${results[update]}")
+	raws=$(median "${results[raw]}")
+	regms=$(median "${results[register]}")
+	case_ratio=$(awk -v h="$casers" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
+	upd_ratio=$(awk -v u="$updates" -v r="$raws" 'BEGIN { printf "%.1f", 100 * u / r }')
+	v6=$(verdict "$case_ratio" "$CASE_TARGET" 'r >= t')
+	v7=$(verdict "$upd_ratio" "$UPDATE_TARGET" 'r >= t')
+	v8=$(verdict "$regms" "$REGISTER_TARGET" 'r <= t')
 	ratio=$(awk -v h="$health" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
 	me_ratio=$(awk -v h="$me" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
 	slow=$(awk -v s="$signin" -v w="$whoami" 'BEGIN { printf "%.2f", s / w }')
@@ -435,7 +557,7 @@ main() {
 	v3=$(verdict "$slow" "$SIGNIN_TARGET" 'r <= t')
 	v4=$(verdict "$adjud" "$ADJUDICATE_TARGET" 'r >= t')
 	v5=$(verdict "$diffs" "$DIFF_TARGET" 'r <= t')
-	[[ $v1$v2$v3$v4$v5 == metmetmetmetmet ]] || status=1
+	[[ $v1$v2$v3$v4$v5$v6$v7$v8 == metmetmetmetmetmetmetmet ]] || status=1
 
 	say ""
 	printf '%-32s %16s %10s %8s\n' measurement median target result
@@ -453,6 +575,12 @@ main() {
 	printf '%-32s %10.0f /s   %10s %8s\n' "adjudicate, in-process, 1 core" "$adjud" ">= $ADJUDICATE_TARGET" "$v4"
 	printf '%-32s %10.0f /s   %10s %8s\n' "reference (constant answer)" "$adjref" - -
 	printf '%-32s %12.2f s %10s %8s\n' "policy diff, $DIFF_CASES cases" "$diffs" "<= ${DIFF_TARGET} s" "$v5"
+	printf '%-32s %10.1f req/s %10s %8s\n' "GET /api/v1/cases/{id} (audited)" "$casers" - -
+	printf '%-32s %14s   %10s %8s\n' "case read / bare" "$case_ratio %" ">= $CASE_TARGET %" "$v6"
+	printf '%-32s %10.1f /s   %10s %8s\n' "durable section update" "$updates" - -
+	printf '%-32s %10.1f /s   %10s %8s\n' "raw single-row commits" "$raws" - -
+	printf '%-32s %14s   %10s %8s\n' "update / raw commit" "$upd_ratio %" ">= $UPDATE_TARGET %" "$v7"
+	printf '%-32s %11.3f ms %10s %8s\n' "register: expiring in 180 days" "$regms" "<= ${REGISTER_TARGET} ms" "$v8"
 	return "$status"
 }
 

@@ -110,8 +110,17 @@ int	api_case_load(struct api_ctx *, struct case_row *, unsigned *roles,
 	    char *target, size_t tlen);
 /* The active policy for the case's site (or the organization's). */
 struct policy *api_case_policy(struct api_ctx *, const char *site);
+/*
+ * Take transition name: declared from the case's state, open to one of
+ * roles, not while the file is held (but for settings.while_held), guard
+ * passed; then the state changes, on_event(event_type or a name derived
+ * from the transition, event_data) is asked what follows and its actions
+ * carried out, and extra() makes the caller's writes, all in one
+ * transaction. 0, or -1 having answered.
+ */
 int	api_case_run_transition(struct api_ctx *, struct case_row *,
-	    unsigned roles, const char *name, json_t *event_data,
+	    unsigned roles, const char *name, const char *event_type,
+	    json_t *event_data,
 	    int (*extra)(struct api_ctx *, struct case_row *, void *),
 	    void *arg, json_t **actions_out);
 int	api_case_run_event(struct api_ctx *, struct case_row *,

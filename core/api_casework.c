@@ -270,8 +270,12 @@ consent_merge(struct api_ctx *c, struct case_row *row, json_t *data,
 			    "consent.parts"));
 			return NULL;
 		}
+		/* signed_by: the side (as the policy contract has it);
+		 * signer: who it was */
 		v = json_deep_copy(v);
-		json_object_set_new(v, "signed_by", json_string(c->who.username ?
+		json_object_set_new(v, "signed_by", json_string(own ? "applicant" :
+		    "office"));
+		json_object_set_new(v, "signer", json_string(c->who.username ?
 		    c->who.username : c->actor));
 		json_object_set_new(mparts, k, v);
 	}
@@ -556,9 +560,27 @@ apply_actions(struct api_ctx *c, struct case_row *row, json_t *actions,
  * event. Returns 0 having changed the case (nothing answered yet), or -1
  * having answered (409 with the reason for a refusal).
  */
+/*
+ * Steps with rules of their own, taken only through their endpoints: the
+ * generic transitions endpoint refuses them.
+ */
+static const struct {
+	const char	*name;
+	const char	*endpoint;
+} reserved[] = {
+	{ "send_concerns", "concerns" },
+	{ "response_received", "response" },
+	{ "grant", "decision" },
+	{ "deny", "decision" },
+	{ "acknowledge_briefing", "briefing" },
+};
+
+static const char *const while_held_default[] = { "withdraw", "hold", NULL };
+
 int
 api_case_run_transition(struct api_ctx *c, struct case_row *row,
-    unsigned roles, const char *name, json_t *event_data,
+    unsigned roles, const char *name, const char *event_type,
+    json_t *event_data,
     int (*extra)(struct api_ctx *, struct case_row *, void *), void *arg,
     json_t **actions_out)
 {
@@ -594,6 +616,14 @@ api_case_run_transition(struct api_ctx *c, struct case_row *row,
 		    "open to your role on this case", "name");
 		goto out;
 	}
+	/* A held file (REGDOC 5.2.6: a NOA - brief) does not move until the
+	 * follow-up releases it, but for the steps the policy lists. */
+	if (row->on_hold && !state_allowed(settings, "while_held",
+	    while_held_default, name)) {
+		response_error(c->resp, 409, "refused", "the file is on hold "
+		    "until the follow-up is recorded", "name");
+		goto out;
+	}
 	api_today(c, today);
 	view = case_policy_view(c->store, row);
 	ctx = policy_ctx(p, c->org_slug, row->site[0] ? row->site : NULL,
@@ -606,8 +636,10 @@ api_case_run_transition(struct api_ctx *c, struct case_row *row,
 		goto out;
 	}
 	to = json_string_value(json_object_get(t, "to"));
-	event = json_pack("{s:s, s:{s:s, s:s, s:s}}", "type", name, "data",
-	    "name", name, "from", row->state, "to", to);
+	if (event_type == NULL)
+		event_type = strcmp(to, "submitted") == 0 ? "submitted" : name;
+	event = json_pack("{s:s, s:{s:s, s:s, s:s}}", "type", event_type,
+	    "data", "name", name, "from", row->state, "to", to);
 	if (event_data != NULL)
 		json_object_update(json_object_get(event, "data"), event_data);
 	args[0] = event;
@@ -756,18 +788,68 @@ api_case_transition(struct api_ctx *c)
 	json_t		*body, *actions = NULL;
 	const char	*name;
 	unsigned	 roles;
-	char		 target[32];
+	size_t		 i;
+	char		 target[32], msg[160];
 
 	if (api_case_load(c, &row, &roles, target, sizeof(target)) == -1 ||
 	    (body = api_body_object(c)) == NULL ||
 	    api_string(c, body, "name", 1, 1, 64, &name) == -1)
 		return;
+	for (i = 0; i < nitems(reserved); i++)
+		if (strcmp(reserved[i].name, name) == 0) {
+			snprintf(msg, sizeof(msg), "this step has rules of its "
+			    "own: POST /api/v1/cases/%lld/%s", row.id,
+			    reserved[i].endpoint);
+			response_error(c->resp, 409, "refused",
+			    util_pool_strdup(c->req->pool, msg), "name");
+			return;
+		}
 	if (api_case_run_transition(c, &row, roles, name, NULL, NULL, NULL,
-	    &actions) == 0)
+	    NULL, &actions) == 0)
 		api_case_answer(c, row.id, actions, 200);
 }
 
 /* --- assignments ------------------------------------------------------------ */
+
+/*
+ * The assignee must hold the role in the directory, in this organization,
+ * and must not be the case's own applicant. Returns 0, or -1 having
+ * answered (422, or 503 when the directory cannot say).
+ */
+static int
+assignee_ok(struct api_ctx *c, struct case_row *row, const char *role,
+    const char *user)
+{
+	struct auth_identity	id;
+	enum role		r;
+	char			msg[400];
+
+	if (strcmp(user, row->applicant) == 0) {
+		response_error(c->resp, 422, "conflict_of_interest", "the "
+		    "applicant cannot work on their own case", "username");
+		return -1;
+	}
+	if (access_role_parse(role, &r) == -1)
+		return -1;
+	switch (auth_lookup(c->auth, user, &id)) {
+	case AUTH_OK:
+		if (strcmp(id.org->slug, c->org_slug) == 0 &&
+		    (id.roles & ROLE_BIT(r)))
+			return 0;
+		break;
+	case AUTH_UNAVAILABLE:
+		response_error(c->resp, 503, "directory_unavailable", "the "
+		    "directory cannot be reached to check the assignee", NULL);
+		return -1;
+	default:
+		break;
+	}
+	snprintf(msg, sizeof(msg), "%s does not hold the %s role in this "
+	    "organization", user, role);
+	response_error(c->resp, 422, "not_in_role",
+	    util_pool_strdup(c->req->pool, msg), "username");
+	return -1;
+}
 
 void
 api_case_assign(struct api_ctx *c)
@@ -801,6 +883,8 @@ api_case_assign(struct api_ctx *c)
 		    "the body is { \"role\", \"username\" }", NULL);
 		return;
 	}
+	if (assignee_ok(c, &row, role, user) == -1)
+		return;
 	detail = json_pack("{s:s, s:s}", "role", role, "username", user);
 	api_audit_event(c, &ev, "case.assign", target, detail);
 	if (store_begin(c->store) == -1 ||

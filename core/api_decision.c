@@ -491,8 +491,8 @@ api_case_concerns(struct api_ctx *c)
 	a.section = json_pack("{s:s, s:s, s:s, s:s}", "text", text, "sent_on",
 	    today, "due", a.due, "by", c->actor);
 	if (api_case_run_transition(c, &row, roles, "send_concerns",
-	    json_pack("{s:s}", "due", a.due), store_concerns, &a,
-	    &actions) == 0)
+	    "concerns_sent", json_pack("{s:s}", "due", a.due), store_concerns,
+	    &a, &actions) == 0)
 		api_case_answer(c, row.id, actions, 200);
 	json_decref(a.section);
 }
@@ -544,7 +544,7 @@ api_case_response(struct api_ctx *c)
 	sec = declines ? json_pack("{s:b, s:s}", "declined", 1, "received_on",
 	    today) : json_pack("{s:s, s:s}", "text", text, "received_on", today);
 	if (api_case_run_transition(c, &row, roles, "response_received", NULL,
-	    store_response, sec, &actions) == 0)
+	    NULL, store_response, sec, &actions) == 0)
 		api_case_answer(c, row.id, actions, 200);
 	json_decref(sec);
 }
@@ -591,6 +591,18 @@ level_known(json_t *settings, const char *level)
 static int
 store_decision(struct api_ctx *c, struct case_row *row, void *arg)
 {
+	struct audit_event	 ev;
+	char			 target[32];
+
+	/* The relaxation of separation of duties is recorded with the
+	 * decision it allowed, in its transaction. */
+	if (json_is_true(json_object_get(arg, "separation_relaxed"))) {
+		snprintf(target, sizeof(target), "case:%lld", row->id);
+		api_audit_event(c, &ev, "decision.separation_relaxed", target,
+		    NULL);
+		if (audit_append(c->store, &ev) == -1)
+			return -1;
+	}
 	return put_section(c, row->id, "decision", arg);
 }
 
@@ -696,12 +708,10 @@ api_case_decide(struct api_ctx *c)
 	    "policy_version")) : "", "by", c->actor, "decided_on", today,
 	    "separation_relaxed", relaxed);
 	json_decref(rec);
-	if (relaxed)
-		api_audit(c, "decision.separation_relaxed", target, NULL);
 	if (api_case_run_transition(c, &row, roles,
-	    strcmp(outcome, "deny") == 0 ? "deny" : "grant",
-	    json_pack("{s:s}", "outcome", outcome), store_decision, sec,
-	    &actions) == 0)
+	    strcmp(outcome, "deny") == 0 ? "deny" : "grant", "decided",
+	    json_pack("{s:s, s:s}", "decision", outcome, "outcome", outcome),
+	    store_decision, sec, &actions) == 0)
 		api_case_answer(c, row.id, actions, 200);
 	json_decref(sec);
 }
@@ -785,7 +795,7 @@ api_case_briefing(struct api_ctx *c)
 	a.section = json_pack("{s:s, s:s}", "acknowledged_on", date, "by",
 	    c->actor);
 	if (api_case_run_transition(c, &row, roles, "acknowledge_briefing",
-	    NULL, issue, &a, &actions) == 0) {
+	    NULL, NULL, issue, &a, &actions) == 0) {
 		json_decref(actions);
 		response_json(c->resp, 201, json_pack("{s:o}", "clearance",
 		    clearance_get(c->store, row.org_id, a.clearance)));

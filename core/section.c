@@ -91,7 +91,7 @@ static const struct vfield gap_fields[] = {
 /* Consent (REGDOC 5.1): parts A, D and E are the office's, B and C the
  * applicant's; a part is signed by whoever writes it (recorded by vetd). */
 static const struct vfield consent_part_fields[] = {
-	DATE_REQ("date"), TXT("signed_by", 300), END
+	DATE_REQ("date"), TXT("signed_by", 20), TXT("signer", 300), END
 };
 
 static const struct vfield consent_parts_fields[] = {

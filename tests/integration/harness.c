@@ -411,15 +411,23 @@ static const char *directory_config(const struct vt_ldap_options *l)
 		l->timeout ? l->timeout : 5, l->refresh ? l->refresh : 600);
 }
 
-/* The organizations section: every role of <org> is the group <org>-<role>. */
-static const char *organizations_config(void)
+/* The organizations section: every role of <org> is the group <org>-<role>;
+ * an organization's own policy directory and extra fields as opt says. */
+static const char *organizations_config(const struct vt_options *opt)
 {
 	const char *text = "organizations = {\n";
+	const char *dir;
 	size_t o, r;
 
 	for (o = 0; o < VT_NORGS; o++) {
-		text = format("%s  %s = {\n    %s,\n    roles = {\n", text,
-			      vt_orgs[o], org_setup[o].member);
+		text = format("%s  %s = {\n    %s,\n", text, vt_orgs[o],
+			      org_setup[o].member);
+		if ((dir = opt->org_policies[o]) != NULL)
+			text = format("%s    policies = %s,\n", text, lua_quote(
+				      dir[0] == '/' ? dir : format("%s/%s", vt.srcdir, dir)));
+		if (opt->org_extra[o] != NULL)
+			text = format("%s    %s,\n", text, opt->org_extra[o]);
+		text = format("%s    roles = {\n", text);
 		for (r = 0; r < VT_NROLES; r++)
 			text = format("%s      %s = \"%s\",\n", text, vt_roles[r],
 				      vt_group_dn(format("%s-%s", vt_orgs[o],
@@ -489,7 +497,7 @@ void vt_write_config(const struct vt_options *opt)
 			cr_assert_fail("chmod %s: %s", secret, strerror(errno));
 		identity = format("%s%s"
 				  "policies = { dir = %s, scripts = %s }\n",
-				  directory_config(&o.ldap), organizations_config(),
+				  directory_config(&o.ldap), organizations_config(&o),
 				  lua_quote(policies_dir(o.policies)),
 				  lua_quote(format("%s/scripts", vt.srcdir)));
 	}

@@ -89,6 +89,13 @@ struct vt_options {
 	 * root (e.g. "policies"); default: a stand-in policy that defines
 	 * the four functions vetd calls and nothing else. */
 	const char *policies;
+	/* With a directory, per demo organization in vt_orgs order (NULL:
+	 * nothing): its own policy directory, organizations.<org>.policies
+	 * (absolute, or relative to the source root, e.g.
+	 * "examples/policies/northbridge-nuclear"), and raw Lua fields added
+	 * to its entry (e.g. "relax_separation = true"). */
+	const char *org_policies[VT_NORGS];
+	const char *org_extra[VT_NORGS];
 };
 
 /* The running stack of the current test. Paths are absolute. */

@@ -5,9 +5,11 @@
 #include "autoconf.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 #include "log.h"
+#include "validate.h"
 
 const struct route api_routes[] = {
 	{ "GET",	"/api/v1/health",	api_health,		0 },
@@ -95,6 +97,50 @@ api_dispatch(struct api_ctx *c)
 		    api_routes[c->route].pattern);
 		response_error(c->resp, 500, "internal", "internal error", NULL);
 	}
+}
+
+void
+api_unavailable(struct api_ctx *c)
+{
+	response_error(c->resp, 503, "unavailable",
+	    "the database is unavailable", NULL);
+}
+
+void
+api_today(struct api_ctx *c, char out[11])
+{
+	time_t		t = (time_t)c->now;
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int
+api_query(struct api_ctx *c, const char *key, size_t max, const char **out)
+{
+	const char	*v = request_query(c->req, key);
+
+	*out = NULL;
+	if (v == NULL)
+		return 0;
+	if (*v == '\0' || strlen(v) > max) {
+		response_error(c->resp, 400, "bad_request",
+		    "filter value is empty or too long", key);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+void
+api_shape_error(struct api_ctx *c, const struct vresult *vr)
+{
+	response_json(c->resp, 400, json_pack("{s:{s:s, s:s, s:s, s:o}}",
+	    "error", "code", "bad_request", "message",
+	    vr->n ? vr->e[0].message : "the data does not have the right shape",
+	    "field", vr->n ? vr->e[0].path : "", "problems",
+	    validate_errors_json(vr)));
 }
 
 json_t *

@@ -102,9 +102,18 @@ const char *api_cookie_name(const struct api_ctx *);
 json_t	*api_roles_json(unsigned roles);
 
 struct case_row;
+struct vresult;
 
 /* Today (UTC) of the request, YYYY-MM-DD. */
 void	api_today(struct api_ctx *, char out[11]);
+/* 503: the database did not answer. */
+void	api_unavailable(struct api_ctx *);
+/* Query parameter key: absent (*out NULL), or 1..max bytes; else 400
+ * naming it. 0 or -1 having answered. */
+int	api_query(struct api_ctx *, const char *key, size_t max,
+	    const char **out);
+/* 400 for input of the wrong shape: the first problem, and all of them. */
+void	api_shape_error(struct api_ctx *, const struct vresult *);
 /* Load case {id} with read access checked; the caller's roles on it. */
 int	api_case_load(struct api_ctx *, struct case_row *, unsigned *roles,
 	    char *target, size_t tlen);

@@ -21,23 +21,6 @@ time_ok(const char *s)
 	    s[4] == '-' && s[7] == '-';
 }
 
-static int
-param_str(struct api_ctx *c, const char *key, size_t max, const char **out)
-{
-	const char	*v = request_query(c->req, key);
-
-	*out = NULL;
-	if (v == NULL)
-		return 0;
-	if (*v == '\0' || strlen(v) > max) {
-		response_error(c->resp, 400, "bad_request",
-		    "filter value is empty or too long", key);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 void
 api_audit_list(struct api_ctx *c)
 {
@@ -56,11 +39,11 @@ api_audit_list(struct api_ctx *c)
 
 	if (api_allow(c, ACT_AUDIT_READ, NULL, "audit") == -1)
 		return;
-	if (param_str(c, "actor", 300, &actor) == -1 ||
-	    param_str(c, "target", 200, &target) == -1 ||
-	    param_str(c, "action", 64, &action) == -1 ||
-	    param_str(c, "from", 24, &from) == -1 ||
-	    param_str(c, "to", 24, &to) == -1)
+	if (api_query(c, "actor", 300, &actor) == -1 ||
+	    api_query(c, "target", 200, &target) == -1 ||
+	    api_query(c, "action", 64, &action) == -1 ||
+	    api_query(c, "from", 24, &from) == -1 ||
+	    api_query(c, "to", 24, &to) == -1)
 		return;
 	if ((from != NULL && !time_ok(from)) || (to != NULL && !time_ok(to))) {
 		response_error(c->resp, 400, "bad_request",

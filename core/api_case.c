@@ -34,23 +34,6 @@ id_param(struct api_ctx *c, long long *id)
 	return 0;
 }
 
-static void
-db_unavailable(struct api_ctx *c)
-{
-	response_error(c->resp, 503, "unavailable",
-	    "the database is unavailable", NULL);
-}
-
-static void
-bad_shape(struct api_ctx *c, const struct vresult *vr)
-{
-	json_t	*e = json_pack("{s:s, s:s, s:s, s:o}", "code", "bad_request",
-	    "message", "the data does not have the right shape", "field",
-	    vr->n ? vr->e[0].path : "", "problems", validate_errors_json(vr));
-
-	response_json(c->resp, 400, json_pack("{s:o}", "error", e));
-}
-
 /*
  * Run change() between BEGIN and COMMIT with an audit event; on failure
  * roll back and answer 503. Returns 0 when committed.
@@ -64,7 +47,7 @@ write_audited(struct api_ctx *c, const char *action, const char *target,
 	api_audit_event(c, &ev, action, target, detail);
 	if (audit_append(c->store, &ev) == -1 || store_commit(c->store) == -1) {
 		store_rollback(c->store);
-		db_unavailable(c);
+		api_unavailable(c);
 		return -1;
 	}
 	return 0;
@@ -92,12 +75,12 @@ api_person_create(struct api_ctx *c)
 	json_object_del(data, "username");
 	if (validate_object(data, section_person_fields, 0, "", &vr) == -1) {
 		json_decref(data);
-		bad_shape(c, &vr);
+		api_shape_error(c, &vr);
 		return;
 	}
 	if (store_begin(c->store) == -1) {
 		json_decref(data);
-		db_unavailable(c);
+		api_unavailable(c);
 		return;
 	}
 	ps = person_create(c->store, c->who.org_id, data, username, &id);
@@ -108,7 +91,7 @@ api_person_create(struct api_ctx *c)
 			response_error(c->resp, 409, "conflict", "a person with "
 			    "that username exists already", "username");
 		else
-			db_unavailable(c);
+			api_unavailable(c);
 		return;
 	}
 	snprintf(target, sizeof(target), "person:%lld", id);
@@ -136,7 +119,7 @@ api_person_get(struct api_ctx *c)
 		    NULL);
 		return;
 	default:
-		db_unavailable(c);
+		api_unavailable(c);
 		return;
 	}
 	snprintf(target, sizeof(target), "person:%lld", id);
@@ -147,7 +130,7 @@ api_person_get(struct api_ctx *c)
 	if ((p = person_get(c->store, c->who.org_id, id)) == NULL ||
 	    api_audit(c, "person.read", target, NULL) == -1) {
 		json_decref(p);
-		db_unavailable(c);
+		api_unavailable(c);
 		return;
 	}
 	response_json(c->resp, 200, p);
@@ -174,7 +157,7 @@ load_case(struct api_ctx *c, enum access_action act, struct case_row *row,
 		response_error(c->resp, 404, "not_found", "no such case", NULL);
 		return -1;
 	default:
-		db_unavailable(c);
+		api_unavailable(c);
 		return -1;
 	}
 	snprintf(target, tlen, "case:%lld", id);
@@ -196,7 +179,7 @@ api_case_get(struct api_ctx *c)
 	    sizeof(target)) == -1)
 		return;
 	if (api_audit(c, "case.read", target, NULL) == -1) {
-		db_unavailable(c);
+		api_unavailable(c);
 		return;
 	}
 	out = json_pack("{s:o, s:o, s:o, s:o}", "case", case_row_json(&row),
@@ -217,28 +200,11 @@ api_case_events(struct api_ctx *c)
 	    sizeof(target)) == -1)
 		return;
 	if (api_audit(c, "case.events.read", target, NULL) == -1) {
-		db_unavailable(c);
+		api_unavailable(c);
 		return;
 	}
 	response_json(c->resp, 200, json_pack("{s:o}", "events",
 	    case_events(c->store, row.id)));
-}
-
-static int
-query_filter(struct api_ctx *c, const char *key, size_t max, const char **out)
-{
-	const char	*v = request_query(c->req, key);
-
-	*out = NULL;
-	if (v == NULL)
-		return 0;
-	if (*v == '\0' || strlen(v) > max) {
-		response_error(c->resp, 400, "bad_request",
-		    "filter value is empty or too long", key);
-		return -1;
-	}
-	*out = v;
-	return 0;
 }
 
 void
@@ -252,10 +218,10 @@ api_case_list(struct api_ctx *c)
 
 	if (api_allow(c, ACT_CASE_LIST, NULL, "cases") == -1)
 		return;
-	if (query_filter(c, "state", 64, &f.state) == -1 ||
-	    query_filter(c, "assignee", AUTH_USERNAME_MAX, &f.assignee) == -1 ||
-	    query_filter(c, "level", 64, &f.level) == -1 ||
-	    query_filter(c, "kind", 20, &f.kind) == -1)
+	if (api_query(c, "state", 64, &f.state) == -1 ||
+	    api_query(c, "assignee", AUTH_USERNAME_MAX, &f.assignee) == -1 ||
+	    api_query(c, "level", 64, &f.level) == -1 ||
+	    api_query(c, "kind", 20, &f.kind) == -1)
 		return;
 	if (f.kind != NULL) {
 		for (k = case_kinds; *k != NULL && strcmp(*k, f.kind) != 0; k++)
@@ -281,7 +247,7 @@ api_case_list(struct api_ctx *c)
 	}
 	scope = access_case_scope(&c->who);
 	if (api_audit(c, "case.list", "cases", NULL) == -1) {
-		db_unavailable(c);
+		api_unavailable(c);
 		return;
 	}
 	cases = case_list(c->store, c->who.org_id, scope == 0 ?

@@ -25,23 +25,6 @@
 #define NOT_FOUND(c, what)	response_error((c)->resp, 404, "not_found", \
 				    what, NULL)
 
-static void
-db_unavailable(struct api_ctx *c)
-{
-	response_error(c->resp, 503, "unavailable",
-	    "the database is unavailable", NULL);
-}
-
-void
-api_today(struct api_ctx *c, char out[11])
-{
-	time_t		t = (time_t)c->now;
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 /* The active policy of the case's organization and site, or NULL having
  * answered 503. */
 struct policy *
@@ -114,7 +97,7 @@ api_case_load(struct api_ctx *c, struct case_row *row, unsigned *roles, char *ta
 		NOT_FOUND(c, "no such case");
 		return -1;
 	default:
-		db_unavailable(c);
+		api_unavailable(c);
 		return -1;
 	}
 	snprintf(target, tlen, "case:%lld", id);
@@ -205,7 +188,7 @@ api_case_open(struct api_ctx *c)
 		goto out;
 	}
 	if (store_begin(c->store) == -1) {
-		db_unavailable(c);
+		api_unavailable(c);
 		goto out;
 	}
 	if (case_open(c->store, c->who.org_id, person_id, site_id, kind, level,
@@ -214,21 +197,21 @@ api_case_open(struct api_ctx *c)
 	    (pos != NULL && case_section_put(c->store, id, "position", pos, 0,
 	    c->actor, &(long long){ 0 }) != CASE_OK)) {
 		store_rollback(c->store);
-		db_unavailable(c);
+		api_unavailable(c);
 		goto out;
 	}
 	snprintf(target, sizeof(target), "case:%lld", id);
 	api_audit_event(c, &ev, "case.open", target, NULL);
 	if (audit_append(c->store, &ev) == -1 || store_commit(c->store) == -1) {
 		store_rollback(c->store);
-		db_unavailable(c);
+		api_unavailable(c);
 		goto out;
 	}
 	if (case_get(c->store, c->who.org_id, id, &row) == CASE_OK)
 		response_json(c->resp, 201, json_pack("{s:o}", "case",
 		    case_row_json(&row)));
 	else
-		db_unavailable(c);
+		api_unavailable(c);
 out:
 	json_decref(settings);
 	json_decref(wf);
@@ -327,10 +310,7 @@ api_case_section_put(struct api_ctx *c)
 		return;
 	}
 	if (section_validate(sec, data, &vr) == -1) {
-		response_json(c->resp, 400, json_pack("{s:{s:s, s:s, s:s, s:o}}",
-		    "error", "code", "bad_request", "message", vr.e[0].message,
-		    "field", vr.e[0].path, "problems",
-		    validate_errors_json(&vr)));
+		api_shape_error(c, &vr);
 		return;
 	}
 	if ((p = api_case_policy(c, row.site)) == NULL)
@@ -356,7 +336,7 @@ api_case_section_put(struct api_ctx *c)
 	detail = json_pack("{s:s}", "section", sec->name);
 	api_audit_event(c, &ev, "case.section.write", target, detail);
 	if (store_begin(c->store) == -1) {
-		db_unavailable(c);
+		api_unavailable(c);
 		goto out;
 	}
 	switch (case_section_put(c->store, row.id, sec->name, stored, expect,
@@ -370,7 +350,7 @@ api_case_section_put(struct api_ctx *c)
 		goto out;
 	default:
 		store_rollback(c->store);
-		db_unavailable(c);
+		api_unavailable(c);
 		goto out;
 	}
 	json_object_set_new(detail, "version", json_integer(version));
@@ -378,7 +358,7 @@ api_case_section_put(struct api_ctx *c)
 	    detail) != CASE_OK || audit_append(c->store, &ev) == -1 ||
 	    store_commit(c->store) == -1) {
 		store_rollback(c->store);
-		db_unavailable(c);
+		api_unavailable(c);
 		goto out;
 	}
 	ok = 1;
@@ -422,7 +402,7 @@ api_case_requirements(struct api_ctx *c)
 	json_decref(ctx);
 	if (api_audit(c, "case.requirements", target, NULL) == -1) {
 		json_decref(r);
-		db_unavailable(c);
+		api_unavailable(c);
 		return;
 	}
 	response_json(c->resp, 200, json_pack("{s:s, s:o}", "version",
@@ -657,7 +637,7 @@ api_case_run_transition(struct api_ctx *c, struct case_row *row,
 	    "to", to);
 	api_audit_event(c, &ev, "case.transition", target, detail);
 	if (store_begin(c->store) == -1) {
-		db_unavailable(c);
+		api_unavailable(c);
 		goto out;
 	}
 	switch (case_set_state(c->store, row->id, row->state, to,
@@ -671,7 +651,7 @@ api_case_run_transition(struct api_ctx *c, struct case_row *row,
 		goto out;
 	default:
 		store_rollback(c->store);
-		db_unavailable(c);
+		api_unavailable(c);
 		goto out;
 	}
 	if (case_event(c->store, row->id, c->actor, "transition", detail) !=
@@ -680,7 +660,7 @@ api_case_run_transition(struct api_ctx *c, struct case_row *row,
 	    audit_append(c->store, &ev) == -1 || store_commit(c->store) == -1) {
 		store_rollback(c->store);
 		if (!c->resp->started)
-			db_unavailable(c);
+			api_unavailable(c);
 		goto out;
 	}
 	snprintf(row->state, sizeof(row->state), "%s", to);
@@ -746,7 +726,7 @@ api_case_run_event(struct api_ctx *c, struct case_row *row, const char *type,
 	    audit_append(c->store, &ev) == -1 || store_commit(c->store) == -1) {
 		store_rollback(c->store);
 		if (!c->resp->started)
-			db_unavailable(c);
+			api_unavailable(c);
 		json_decref(detail);
 		goto out;
 	}
@@ -777,7 +757,7 @@ api_case_answer(struct api_ctx *c, long long id, json_t *actions, int status)
 		    json_array()));
 	else {
 		json_decref(actions);
-		db_unavailable(c);
+		api_unavailable(c);
 	}
 }
 
@@ -894,7 +874,7 @@ api_case_assign(struct api_ctx *c)
 	    store_commit(c->store) == -1) {
 		store_rollback(c->store);
 		json_decref(detail);
-		db_unavailable(c);
+		api_unavailable(c);
 		return;
 	}
 	json_decref(detail);

@@ -14,13 +14,6 @@
 #include "org.h"
 #include "validate.h"
 
-static void
-db_unavailable(struct api_ctx *c)
-{
-	response_error(c->resp, 503, "unavailable",
-	    "the database is unavailable", NULL);
-}
-
 /* --- the register ---------------------------------------------------------- */
 
 static int
@@ -88,7 +81,7 @@ api_clearance_list(struct api_ctx *c)
 		return;
 	}
 	if (api_audit(c, "register.read", "clearances", NULL) == -1) {
-		db_unavailable(c);
+		api_unavailable(c);
 		return;
 	}
 	response_json(c->resp, 200, json_pack("{s:o}", "clearances",
@@ -122,7 +115,7 @@ api_clearance_get(struct api_ctx *c)
 	snprintf(target, sizeof(target), "clearance:%lld", id);
 	if (api_audit(c, "register.read", target, NULL) == -1) {
 		json_decref(cl);
-		db_unavailable(c);
+		api_unavailable(c);
 		return;
 	}
 	response_json(c->resp, 200, cl);

@@ -26,13 +26,6 @@
 
 #define HAS(roles, r)	((roles) & ROLE_BIT(r))
 
-static void
-db_unavailable(struct api_ctx *c)
-{
-	response_error(c->resp, 503, "unavailable",
-	    "the database is unavailable", NULL);
-}
-
 /* Refuse (audited) unless the caller holds one of `need` on the case. */
 static int
 need_role(struct api_ctx *c, unsigned roles, unsigned need, const char *what,
@@ -60,10 +53,7 @@ body_shaped(struct api_ctx *c, const struct vfield *fields)
 	if ((b = api_body_object(c)) == NULL)
 		return NULL;
 	if (validate_object(b, fields, 0, "", &vr) == -1) {
-		response_json(c->resp, 400, json_pack("{s:{s:s, s:s, s:s, s:o}}",
-		    "error", "code", "bad_request", "message", vr.e[0].message,
-		    "field", vr.e[0].path, "problems",
-		    validate_errors_json(&vr)));
+		api_shape_error(c, &vr);
 		return NULL;
 	}
 	return b;
@@ -317,10 +307,7 @@ api_case_worksheet(struct api_ctx *c)
 		return;
 	}
 	if (validate_object(data, worksheet_fields, 0, "worksheet", &vr) == -1) {
-		response_json(c->resp, 400, json_pack("{s:{s:s, s:s, s:s, s:o}}",
-		    "error", "code", "bad_request", "message", vr.e[0].message,
-		    "field", vr.e[0].path, "problems",
-		    validate_errors_json(&vr)));
+		api_shape_error(c, &vr);
 		return;
 	}
 	if (closed(row.state)) {
@@ -329,7 +316,7 @@ api_case_worksheet(struct api_ctx *c)
 	}
 	api_audit_event(c, &ev, "case.worksheet", target, NULL);
 	if (store_begin(c->store) == -1) {
-		db_unavailable(c);
+		api_unavailable(c);
 		return;
 	}
 	cs = case_section_put(c->store, row.id, "worksheet", data, expect,
@@ -342,7 +329,7 @@ api_case_worksheet(struct api_ctx *c)
 			response_error(c->resp, 409, "conflict", "the worksheet "
 			    "was changed since you read it", "version");
 		else
-			db_unavailable(c);
+			api_unavailable(c);
 		return;
 	}
 	response_json(c->resp, 200, json_pack("{s:I}", "version",
@@ -411,7 +398,7 @@ api_case_recommend(struct api_ctx *c)
 	api_audit_event(c, &ev, "case.recommendation", target, NULL);
 	if (store_begin(c->store) == -1) {
 		json_decref(input);
-		db_unavailable(c);
+		api_unavailable(c);
 		goto out;
 	}
 	rid = policy_record(c->store, row.org_id, row.id,
@@ -428,7 +415,7 @@ api_case_recommend(struct api_ctx *c)
 	    store_commit(c->store) == -1) {
 		store_rollback(c->store);
 		json_decref(sec);
-		db_unavailable(c);
+		api_unavailable(c);
 		goto out;
 	}
 	response_json(c->resp, 201, json_pack("{s:o}", "recommendation", sec));

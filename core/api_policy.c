@@ -18,17 +18,6 @@
 #include "api.h"
 #include "org.h"
 
-/* Today's date (UTC) from the request's clock. */
-static void
-today_of(struct api_ctx *c, char out[11])
-{
-	time_t		t = (time_t)c->now;
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 /* The site named by the caller (query or body), checked; NULL for none.
  * Returns -1 having answered when it is not one of the org's sites. */
 static int
@@ -120,7 +109,7 @@ api_policy_evaluate(struct api_ctx *c)
 	if (site_arg(c, site, &site) == -1 || (p = active(c, site)) == NULL)
 		return;
 
-	today_of(c, today);
+	api_today(c, today);
 	ctx = policy_ctx(p, c->org_slug, site, today, 0);
 	empty = json_object();
 	co = config_org_find(c->cfg, c->org_slug);

@@ -27,6 +27,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "cli.h"
 #include "config.h"
 #include "log.h"
 #include "org.h"
@@ -39,38 +40,6 @@
 
 static char			 actor[128];
 static const struct config	*g_cfg;	/* for the commands that need it */
-
-/* Value of --name in argv (argc items), or NULL. Unknown options and
- * options without a value are usage errors (returns "" to signal). */
-static const char *
-opt(int argc, char **argv, const char *name)
-{
-	int	i;
-
-	for (i = 0; i + 1 < argc; i += 2)
-		if (strcmp(argv[i], name) == 0)
-			return argv[i + 1];
-	return NULL;
-}
-
-/* Every argument is one of the allowed options, each with a value. */
-static int
-opts_ok(int argc, char **argv, const char *const *allowed)
-{
-	const char *const	*a;
-	int			 i;
-
-	if (argc % 2 != 0)
-		return 0;
-	for (i = 0; i < argc; i += 2) {
-		for (a = allowed; *a != NULL; a++)
-			if (strcmp(argv[i], *a) == 0)
-				break;
-		if (*a == NULL)
-			return 0;
-	}
-	return 1;
-}
 
 /* Run change() and its audit event in one transaction. */
 static int
@@ -292,14 +261,15 @@ cmd_token_create(struct store *st, int argc, char **argv)
 	int			 rc;
 
 	memset(&t, 0, sizeof(t));
-	if (!opts_ok(argc, argv, allowed) || opt(argc, argv, "--org") == NULL ||
-	    (roles = opt(argc, argv, "--role")) == NULL ||
-	    (t.name = opt(argc, argv, "--name")) == NULL) {
+	if (!cli_args_ok(argc, argv, 0, allowed) ||
+	    cli_opt(argc, argv, "--org") == NULL ||
+	    (roles = cli_opt(argc, argv, "--role")) == NULL ||
+	    (t.name = cli_opt(argc, argv, "--name")) == NULL) {
 		fprintf(stderr, "usage: vetctl token create --org O --role "
 		    "R[,R...] --name N\n");
 		return 2;
 	}
-	if (org_arg(st, opt(argc, argv, "--org"), &t.org_id) == -1)
+	if (org_arg(st, cli_opt(argc, argv, "--org"), &t.org_id) == -1)
 		return 1;
 	if ((t.roles = parse_roles(roles)) == 0) {
 		fprintf(stderr, "vetctl: token create: --role takes role names "
@@ -348,7 +318,7 @@ cmd_token_list(struct store *st, int argc, char **argv)
 	static const char *const allowed[] = { "--org", NULL };
 	long long	oid = 0;
 
-	if (!opts_ok(argc, argv, allowed))
+	if (!cli_args_ok(argc, argv, 0, allowed))
 		return 2;
 	if (argc == 2 && org_arg(st, argv[1], &oid) == -1)
 		return 1;
@@ -382,12 +352,13 @@ cmd_token_revoke(struct store *st, int argc, char **argv)
 	int			 rc;
 
 	memset(&t, 0, sizeof(t));
-	if (!opts_ok(argc, argv, allowed) || opt(argc, argv, "--org") == NULL ||
-	    (t.name = opt(argc, argv, "--name")) == NULL) {
+	if (!cli_args_ok(argc, argv, 0, allowed) ||
+	    cli_opt(argc, argv, "--org") == NULL ||
+	    (t.name = cli_opt(argc, argv, "--name")) == NULL) {
 		fprintf(stderr, "usage: vetctl token revoke --org O --name N\n");
 		return 2;
 	}
-	if (org_arg(st, opt(argc, argv, "--org"), &t.org_id) == -1)
+	if (org_arg(st, cli_opt(argc, argv, "--org"), &t.org_id) == -1)
 		return 1;
 	d = json_pack("{s:s}", "name", t.name);
 	rc = audited(st, "token.revoke", "token", t.org_id, d, do_token_revoke,
@@ -410,11 +381,11 @@ cmd_audit_verify(struct store *st, int argc, char **argv)
 	char				 err[512];
 	int				 rc;
 
-	if (!opts_ok(argc, argv, allowed))
+	if (!cli_args_ok(argc, argv, 0, allowed))
 		return 2;
-	if ((cp = opt(argc, argv, "--checkpoint")) != NULL)
+	if ((cp = cli_opt(argc, argv, "--checkpoint")) != NULL)
 		rc = audit_verify_checkpoint(st, cp,
-		    opt(argc, argv, "--public-key"), &r, err, sizeof(err));
+		    cli_opt(argc, argv, "--public-key"), &r, err, sizeof(err));
 	else
 		rc = audit_verify(st, &r);
 	if (rc == -1) {
@@ -441,13 +412,13 @@ cmd_audit_checkpoint(struct store *st, int argc, char **argv)
 	char		 err[512];
 	int		 rc;
 
-	if (!opts_ok(argc, argv, allowed) ||
-	    (key = opt(argc, argv, "--key")) == NULL) {
+	if (!cli_args_ok(argc, argv, 0, allowed) ||
+	    (key = cli_opt(argc, argv, "--key")) == NULL) {
 		fprintf(stderr, "usage: vetctl audit checkpoint --key KEYFILE "
 		    "[--out FILE]\n");
 		return 2;
 	}
-	if ((out = opt(argc, argv, "--out")) != NULL &&
+	if ((out = cli_opt(argc, argv, "--out")) != NULL &&
 	    (fp = fopen(out, "wx")) == NULL) {
 		fprintf(stderr, "vetctl: %s: cannot create (exists?)\n", out);
 		return 1;

@@ -26,41 +26,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "org.h"
 #include "policy.h"
 #include "util.h"
 #include "vetctl_policy.h"
-
-/* Value of option name in argv, or NULL. */
-static const char *
-opt(int argc, char **argv, const char *name)
-{
-	int	i;
-
-	for (i = 0; i + 1 < argc; i++)
-		if (strcmp(argv[i], name) == 0)
-			return argv[i + 1];
-	return NULL;
-}
-
-/* argv has one positional argument, then only known "--opt value" pairs. */
-static int
-args_ok(int argc, char **argv, int npos, const char *const *allowed)
-{
-	const char *const	*a;
-	int			 i;
-
-	if (argc < npos || (argc - npos) % 2 != 0)
-		return 0;
-	for (i = npos; i < argc; i += 2) {
-		for (a = allowed; *a != NULL; a++)
-			if (strcmp(argv[i], *a) == 0)
-				break;
-		if (*a == NULL)
-			return 0;
-	}
-	return 1;
-}
 
 static const char *
 org_arg(const char *s)
@@ -80,18 +50,18 @@ vetctl_policy_test(const struct config *cfg, struct store *st, int argc,
 	int			 npass = 0, nfail = 0;
 
 	(void)st;
-	if (!args_ok(argc, argv, 1, allowed)) {
+	if (!cli_args_ok(argc, argv, 1, allowed)) {
 		fprintf(stderr, "usage: vetctl policy test ORG [--site S] "
 		    "[--dir DIR]\n");
 		return 2;
 	}
 	org = org_arg(argv[0]);
-	site = opt(argc, argv, "--site");
+	site = cli_opt(argc, argv, "--site");
 	if (site != NULL && org == NULL) {
 		fprintf(stderr, "vetctl: the default policy has no sites\n");
 		return 2;
 	}
-	policy_paths(cfg, org, site, opt(argc, argv, "--dir"), &pp);
+	policy_paths(cfg, org, site, cli_opt(argc, argv, "--dir"), &pp);
 	if ((p = luahost_load(&pp.src, err, sizeof(err))) == NULL) {
 		printf("FAIL load: %s\n", err);
 		printf("policy %s%s%s: 0 passed, 1 failed\n", argv[0],
@@ -513,16 +483,16 @@ vetctl_policy_diff(const struct config *cfg, struct store *st, int argc,
 	FILE			*tmp[16] = { NULL }, *fp;
 	int			 fd, rc = 1, status, tty;
 
-	if (!args_ok(argc, argv, 1, allowed) ||
-	    (draft_dir = opt(argc, argv, "--draft")) == NULL) {
+	if (!cli_args_ok(argc, argv, 1, allowed) ||
+	    (draft_dir = cli_opt(argc, argv, "--draft")) == NULL) {
 		fprintf(stderr, "usage: vetctl policy diff ORG --draft DIR "
 		    "[--site S] [--cases PATH] [--jobs N]\n");
 		return 2;
 	}
 	org = org_arg(argv[0]);
-	site = opt(argc, argv, "--site");
-	cases = opt(argc, argv, "--cases");
-	if ((j = opt(argc, argv, "--jobs")) != NULL &&
+	site = cli_opt(argc, argv, "--site");
+	cases = cli_opt(argc, argv, "--cases");
+	if ((j = cli_opt(argc, argv, "--jobs")) != NULL &&
 	    util_parse_ll(j, 1, 16, &jobs) == -1) {
 		fprintf(stderr, "vetctl: --jobs takes 1 to 16\n");
 		return 2;

@@ -416,6 +416,10 @@ audit_verify_checkpoint(struct store *st, const char *file,
 		    "short", r->count, created, (long long)count);
 		goto out;
 	}
+	if (head_id == 0) {		/* checkpoint of an empty trail */
+		rc = 0;
+		goto out;
+	}
 	if ((s = store_prepare(st, sql)) == NULL) {
 		rc = -1;
 		goto out;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clearance.h"
+#include "util.h"
 
 #define COLS "c.id, c.person_id, coalesce(p.username, ''),"		\
 	" json_extract(p.data, '$.name'), c.case_id, coalesce(s.slug, ''),"	\
@@ -29,15 +30,16 @@ clearance_issue(struct store *st, long long org_id, long long person_id,
 	char		*r;
 	int		 rc;
 
-	r = json_dumps(restrictions ? restrictions : json_array(),
-	    JSON_COMPACT);
+	r = restrictions ? json_dumps(restrictions, JSON_COMPACT) :
+	    xstrdup("[]");
 	if (r == NULL || (s = store_prepare(st, sql)) == NULL) {
 		free(r);
 		return -1;
 	}
 	sqlite3_bind_int64(s, 1, org_id);
 	sqlite3_bind_int64(s, 2, person_id);
-	sqlite3_bind_int64(s, 3, case_id);
+	if (case_id > 0)
+		sqlite3_bind_int64(s, 3, case_id);
 	if (site_id > 0)
 		sqlite3_bind_int64(s, 4, site_id);
 	sqlite3_bind_text(s, 5, level, -1, SQLITE_STATIC);

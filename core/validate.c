@@ -62,6 +62,11 @@ clean_text(const char *s, size_t len, int text)
 		if (c == 0x7f || (c < 0x20 && !(text && (c == '\n' ||
 		    c == '\t' || c == '\r'))))
 			return 0;
+		/* C1 controls, U+0080..U+009F, are \xc2\x80..\xc2\x9f */
+		if (c == 0xc2 && i + 1 < len &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f)
+			return 0;
 	}
 	return 1;
 }
@@ -100,6 +105,10 @@ validate_value(json_t *v, const struct vfield *f, const char *path,
 		}
 		s = json_string_value(v);
 		len = json_string_length(v);
+		if (strlen(s) != len) {
+			add(r, path, "must not contain NUL");
+			break;
+		}
 		if (f->type == V_DATE) {
 			if (!validate_date(s))
 				add(r, path, "must be a date written YYYY-MM-DD");

@@ -1,0 +1,448 @@
+/*
+ * Unit tests of access, with no database: role names (both ways, and
+ * names that are not roles), the full table of every action against every
+ * single role on an object of the principal's organization that is
+ * someone else's and unassigned, then the same for the principal's own
+ * file and for assigned cases; tenancy (another organization's object is
+ * "not found" for every action and every role, also with all roles at
+ * once); need-to-know through access_case_roles (own file, assignment,
+ * the see_all roles, the all-cases roles, admin never) and
+ * access_case_scope for each role; an applicant asking for another's case
+ * learns nothing (not found), staff without assignment are denied; every
+ * refusal has a reason and every allow has none.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "access.h"
+
+#define A	ACCESS_ALLOW
+#define D	ACCESS_DENY
+#define N	ACCESS_NOT_FOUND
+
+#define ORG	7
+#define OTHER	8
+
+static const char *const act_names[ACT_COUNT] = {
+	"self_read", "self_sign_out", "audit_read", "policy_read",
+	"policy_evaluate", "person_create", "person_read", "case_open",
+	"case_list", "case_read", "case_assign"
+};
+
+static struct principal who(unsigned roles, const char *username)
+{
+	struct principal p;
+
+	memset(&p, 0, sizeof(p));
+	p.org_id = ORG;
+	p.org_slug = "acme";
+	p.roles = roles;
+	p.actor = "user:alice";
+	p.username = username;
+	p.session_id = 1;
+	return p;
+}
+
+/* Check one decision and that the reason is there exactly when refused. */
+static void expect(const struct principal *p, enum access_action act,
+		   const struct access_object *obj, enum access_decision want,
+		   const char *what)
+{
+	const char *reason = "unset";
+	enum access_decision got = access_check(p, act, obj, &reason);
+
+	cr_expect_eq(got, want, "%s, %s: got %d, want %d (%s)", what,
+		     act_names[act], got, want, reason ? reason : "no reason");
+	if (got == ACCESS_ALLOW)
+		cr_expect_null(reason, "%s, %s: allowed with a reason",
+			       what, act_names[act]);
+	else
+		cr_expect(reason != NULL && reason[0] != '\0',
+			  "%s, %s: refused without a reason", what,
+			  act_names[act]);
+}
+
+/* --- role names --------------------------------------------------------- */
+
+Test(access, role_names_both_ways)
+{
+	static const char *const names[ROLE_COUNT] = { "applicant", "screening",
+		"interviewer", "adjudicator", "authority", "cso", "appeals",
+		"auditor", "admin" };
+	enum role r;
+	int i;
+
+	for (i = 0; i < ROLE_COUNT; i++) {
+		cr_assert_str_eq(access_role_name((enum role)i), names[i]);
+		r = ROLE_COUNT;
+		cr_assert_eq(access_role_parse(names[i], &r), 0);
+		cr_assert_eq(r, (enum role)i);
+	}
+	cr_assert_null(access_role_name(ROLE_COUNT));
+	cr_assert_null(access_role_name((enum role)-1));
+	r = ROLE_CSO;
+	cr_assert_eq(access_role_parse("Admin", &r), -1);
+	cr_assert_eq(access_role_parse("", &r), -1);
+	cr_assert_eq(access_role_parse("admin ", &r), -1);
+	cr_assert_eq(access_role_parse("superuser", &r), -1);
+	cr_assert_eq(r, ROLE_CSO, "a failed parse wrote the role");
+}
+
+/* --- the table ---------------------------------------------------------- */
+
+/* Rows: actions in enum order. Columns: roles in enum order, applicant
+ * screening interviewer adjudicator authority cso appeals auditor admin.
+ * The object is of the principal's organization, someone else's file, and
+ * the principal is not assigned to it. */
+static const enum access_decision table[ACT_COUNT][ROLE_COUNT] = {
+	/* self_read */		{ A, A, A, A, A, A, A, A, A },
+	/* self_sign_out */	{ A, A, A, A, A, A, A, A, A },
+	/* audit_read */	{ D, D, D, D, D, D, D, A, A },
+	/* policy_read */	{ D, D, D, A, A, A, D, A, A },
+	/* policy_evaluate */	{ D, D, D, A, D, D, D, D, A },
+	/* person_create */	{ D, A, D, D, D, A, D, D, D },
+	/* person_read */	{ N, D, D, D, A, A, D, A, D },
+	/* case_open */		{ D, D, D, D, D, A, D, D, D },
+	/* case_list */		{ A, A, A, A, A, A, A, A, D },
+	/* case_read */		{ N, D, D, D, A, A, D, A, D },
+	/* case_assign */	{ D, D, D, D, D, A, D, D, D },
+};
+
+Test(access, role_action_table)
+{
+	struct access_object obj = { ORG, "bob", 0 };
+	struct principal p;
+	char what[64];
+	int a, r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		p = who(ROLE_BIT(r), "alice");
+		snprintf(what, sizeof(what), "role %s",
+			 access_role_name((enum role)r));
+		for (a = 0; a < ACT_COUNT; a++)
+			expect(&p, (enum access_action)a, &obj, table[a][r], what);
+	}
+}
+
+Test(access, role_action_table_without_object_owner)
+{
+	/* An object with no owner is nobody's own file: reads as above. */
+	struct access_object obj = { ORG, NULL, 0 };
+	struct access_object empty = { ORG, "", 0 };
+	struct principal p;
+	char what[64];
+	int a, r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		p = who(ROLE_BIT(r), "alice");
+		snprintf(what, sizeof(what), "role %s, no owner",
+			 access_role_name((enum role)r));
+		for (a = 0; a < ACT_COUNT; a++) {
+			expect(&p, (enum access_action)a, &obj, table[a][r],
+			       what);
+			expect(&p, (enum access_action)a, &empty, table[a][r],
+			       what);
+		}
+	}
+}
+
+Test(access, own_file)
+{
+	struct access_object own = { ORG, "alice", 0 };
+	struct principal p;
+	char what[64];
+	int r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		enum access_decision want = table[ACT_CASE_READ][r];
+
+		p = who(ROLE_BIT(r), "alice");
+		snprintf(what, sizeof(what), "role %s, own file",
+			 access_role_name((enum role)r));
+		/* only the applicant role reads a file by owning it */
+		if (r == ROLE_APPLICANT)
+			want = A;
+		expect(&p, ACT_CASE_READ, &own, want, what);
+		expect(&p, ACT_PERSON_READ, &own, want, what);
+		/* owning a file opens or assigns nothing */
+		expect(&p, ACT_CASE_ASSIGN, &own, table[ACT_CASE_ASSIGN][r],
+		       what);
+		expect(&p, ACT_CASE_OPEN, &own, table[ACT_CASE_OPEN][r], what);
+	}
+}
+
+Test(access, own_file_is_matched_exactly)
+{
+	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
+	struct access_object o1 = { ORG, "Alice", 0 };
+	struct access_object o2 = { ORG, "alice2", 0 };
+	struct access_object o3 = { ORG, "alic", 0 };
+
+	expect(&p, ACT_CASE_READ, &o1, N, "owner Alice");
+	expect(&p, ACT_CASE_READ, &o2, N, "owner alice2");
+	expect(&p, ACT_CASE_READ, &o3, N, "owner alic");
+}
+
+Test(access, token_applicant_owns_nothing)
+{
+	/* A token has no username: no file is its own, not even an
+	 * ownerless one. */
+	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), NULL);
+	struct access_object none = { ORG, "", 0 };
+	struct access_object bob = { ORG, "bob", 0 };
+
+	p.actor = "token:ci";
+	p.session_id = 0;
+	p.token_id = 3;
+	expect(&p, ACT_CASE_READ, &none, N, "token, empty owner");
+	expect(&p, ACT_CASE_READ, &bob, N, "token, bob's file");
+	expect(&p, ACT_CASE_LIST, NULL, D, "token applicant lists");
+	cr_assert_eq(access_is_own(&p, &none), 0);
+}
+
+Test(access, assigned_roles_read)
+{
+	static const enum role staff[] = { ROLE_SCREENING, ROLE_INTERVIEWER,
+		ROLE_ADJUDICATOR, ROLE_APPEALS };
+	struct access_object obj = { ORG, "bob", 0 };
+	struct principal p;
+	char what[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(staff) / sizeof(staff[0]); i++) {
+		p = who(ROLE_BIT(staff[i]), "alice");
+		snprintf(what, sizeof(what), "%s", access_role_name(staff[i]));
+		obj.assigned = 0;
+		expect(&p, ACT_CASE_READ, &obj, D, what);
+		obj.assigned = ROLE_BIT(staff[i]);
+		expect(&p, ACT_CASE_READ, &obj, A, what);
+		expect(&p, ACT_PERSON_READ, &obj, A, what);
+		/* assigned in a role the principal does not hold */
+		obj.assigned = ROLE_BIT(ROLE_ADJUDICATOR) |
+		    ROLE_BIT(ROLE_SCREENING) | ROLE_BIT(ROLE_INTERVIEWER) |
+		    ROLE_BIT(ROLE_APPEALS);
+		obj.assigned &= ~ROLE_BIT(staff[i]);
+		expect(&p, ACT_CASE_READ, &obj, D, what);
+	}
+}
+
+Test(access, assignment_gives_nothing_to_applicant_or_admin)
+{
+	struct access_object obj = { ORG, "bob", ROLE_BIT(ROLE_APPLICANT) |
+		ROLE_BIT(ROLE_ADMIN) };
+	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
+
+	expect(&p, ACT_CASE_READ, &obj, N, "applicant 'assigned'");
+	p = who(ROLE_BIT(ROLE_ADMIN), "alice");
+	expect(&p, ACT_CASE_READ, &obj, D, "admin 'assigned'");
+}
+
+Test(access, see_all_lets_assigned_roles_read_unassigned)
+{
+	struct access_object obj = { ORG, "bob", 0 };
+	struct principal p = who(ROLE_BIT(ROLE_SCREENING), "alice");
+
+	p.see_all = ROLE_BIT(ROLE_SCREENING);
+	expect(&p, ACT_CASE_READ, &obj, A, "screening, see_all screening");
+	p.see_all = ROLE_BIT(ROLE_ADJUDICATOR);
+	expect(&p, ACT_CASE_READ, &obj, D, "screening, see_all adjudicator");
+	/* see_all does not make an admin or applicant see everything */
+	p = who(ROLE_BIT(ROLE_ADMIN), "alice");
+	p.see_all = ~0u;
+	expect(&p, ACT_CASE_READ, &obj, D, "admin, see_all everything");
+	p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
+	p.see_all = ~0u;
+	expect(&p, ACT_CASE_READ, &obj, N, "applicant, see_all everything");
+}
+
+Test(access, applicant_with_staff_role_is_denied_not_hidden)
+{
+	/* Holding any other role, the refusal may say "forbidden". */
+	struct access_object obj = { ORG, "bob", 0 };
+	struct principal p = who(ROLE_BIT(ROLE_APPLICANT) |
+				 ROLE_BIT(ROLE_SCREENING), "alice");
+
+	expect(&p, ACT_CASE_READ, &obj, D, "applicant+screening");
+	obj.owner = "alice";
+	expect(&p, ACT_CASE_READ, &obj, A, "applicant+screening, own");
+}
+
+/* --- tenancy ------------------------------------------------------------ */
+
+Test(access, another_org_is_not_found_for_every_action)
+{
+	struct access_object obj = { OTHER, "alice", 0 };
+	struct principal p;
+	char what[64];
+	int a, r;
+
+	obj.assigned = ~0u;
+	for (r = 0; r <= ROLE_COUNT; r++) {
+		/* each role alone, then all of them at once */
+		p = who(r < ROLE_COUNT ? ROLE_BIT(r) : ROLE_BIT(ROLE_COUNT) - 1,
+			"alice");
+		p.see_all = ~0u;
+		snprintf(what, sizeof(what), "other org, role %s",
+			 r < ROLE_COUNT ? access_role_name((enum role)r) :
+			 "all");
+		for (a = 0; a < ACT_COUNT; a++)
+			expect(&p, (enum access_action)a, &obj, N, what);
+	}
+}
+
+Test(access, org_zero_object_is_nobodys)
+{
+	/* An object without an organization is not another org's. */
+	struct access_object obj = { 0, NULL, 0 };
+	struct principal p = who(ROLE_BIT(ROLE_AUDITOR), "alice");
+
+	expect(&p, ACT_AUDIT_READ, &obj, A, "org 0 object");
+	expect(&p, ACT_AUDIT_READ, NULL, A, "no object");
+}
+
+Test(access, not_signed_in_and_unknown_action)
+{
+	struct principal p = who(ROLE_BIT(ROLE_COUNT) - 1, "alice");
+	const char *reason = NULL;
+
+	cr_assert_eq(access_check(NULL, ACT_SELF_READ, NULL, &reason), D);
+	cr_assert_not_null(reason);
+	reason = NULL;
+	cr_assert_eq(access_check(&p, ACT_COUNT, NULL, &reason), D);
+	cr_assert_not_null(reason);
+	reason = NULL;
+	cr_assert_eq(access_check(&p, (enum access_action)99, NULL, &reason), D);
+	cr_assert_not_null(reason);
+}
+
+Test(access, no_roles_gets_only_self)
+{
+	struct access_object obj = { ORG, "bob", 0 };
+	struct principal p = who(0, "alice");
+	int a;
+
+	/* a file read is "not found": no role, nothing to learn */
+	for (a = 0; a < ACT_COUNT; a++)
+		expect(&p, (enum access_action)a, &obj,
+		       a == ACT_SELF_READ || a == ACT_SELF_SIGN_OUT ? A :
+		       a == ACT_CASE_READ || a == ACT_PERSON_READ ? N : D,
+		       "no roles");
+}
+
+/* --- need to know ------------------------------------------------------- */
+
+Test(access, case_roles)
+{
+	struct access_object other = { ORG, "bob", 0 };
+	struct access_object own = { ORG, "alice", 0 };
+	struct access_object asg = { ORG, "bob", ROLE_BIT(ROLE_SCREENING) |
+		ROLE_BIT(ROLE_APPEALS) };
+	struct principal p;
+
+	p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
+	cr_assert_eq(access_case_roles(&p, &own), ROLE_BIT(ROLE_APPLICANT));
+	cr_assert_eq(access_case_roles(&p, &other), 0);
+	cr_assert_eq(access_case_roles(&p, NULL), 0);
+
+	p = who(ROLE_BIT(ROLE_SCREENING) | ROLE_BIT(ROLE_ADJUDICATOR), "alice");
+	cr_assert_eq(access_case_roles(&p, &other), 0);
+	cr_assert_eq(access_case_roles(&p, &asg), ROLE_BIT(ROLE_SCREENING),
+		     "assigned in a role not held (appeals) counted");
+	cr_assert_eq(access_case_roles(&p, &own), 0,
+		     "staff own file without the applicant role");
+	p.see_all = ROLE_BIT(ROLE_ADJUDICATOR);
+	cr_assert_eq(access_case_roles(&p, &other), ROLE_BIT(ROLE_ADJUDICATOR));
+	cr_assert_eq(access_case_roles(&p, &asg), ROLE_BIT(ROLE_SCREENING) |
+		     ROLE_BIT(ROLE_ADJUDICATOR));
+
+	/* cso, authority and auditor: always, even with no object */
+	p = who(ROLES_ALL_CASES, "alice");
+	cr_assert_eq(access_case_roles(&p, &other), ROLES_ALL_CASES);
+	cr_assert_eq(access_case_roles(&p, NULL), ROLES_ALL_CASES);
+	p = who(ROLE_BIT(ROLE_AUDITOR), "alice");
+	cr_assert_eq(access_case_roles(&p, &other), ROLE_BIT(ROLE_AUDITOR));
+
+	/* admin: never */
+	p = who(ROLE_BIT(ROLE_ADMIN), "alice");
+	p.see_all = ~0u;
+	own.assigned = ~0u;
+	cr_assert_eq(access_case_roles(&p, &own), 0);
+	cr_assert_eq(access_case_roles(&p, NULL), 0);
+
+	/* everything at once, on one's own file assigned in every role */
+	p = who(ROLE_BIT(ROLE_COUNT) - 1, "alice");
+	p.see_all = 0;
+	cr_assert_eq(access_case_roles(&p, &own),
+		     (ROLE_BIT(ROLE_COUNT) - 1) & ~ROLE_BIT(ROLE_ADMIN));
+}
+
+Test(access, is_own)
+{
+	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
+	struct access_object o = { ORG, "alice", 0 };
+
+	cr_assert(access_is_own(&p, &o));
+	cr_assert_not(access_is_own(&p, NULL));
+	o.owner = NULL;
+	cr_assert_not(access_is_own(&p, &o));
+	o.owner = "";
+	cr_assert_not(access_is_own(&p, &o));
+	p.username = "";
+	cr_assert_not(access_is_own(&p, &o), "empty username owns empty owner");
+	o.owner = "bob";
+	p.username = "bob";
+	cr_assert(access_is_own(&p, &o));
+}
+
+Test(access, case_scope_per_role)
+{
+	static const int want[ROLE_COUNT] = {
+		/* applicant */ 2, /* screening */ 1, /* interviewer */ 1,
+		/* adjudicator */ 1, /* authority */ 0, /* cso */ 0,
+		/* appeals */ 1, /* auditor */ 0, /* admin */ -1
+	};
+	struct principal p;
+	int r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		p = who(ROLE_BIT(r), "alice");
+		cr_expect_eq(access_case_scope(&p), want[r], "role %s: %d",
+			     access_role_name((enum role)r),
+			     access_case_scope(&p));
+	}
+	p = who(0, "alice");
+	cr_assert_eq(access_case_scope(&p), -1);
+	p = who(ROLE_BIT(ROLE_APPLICANT), NULL);
+	cr_assert_eq(access_case_scope(&p), -1, "applicant without username");
+	p = who(ROLE_BIT(ROLE_APPLICANT) | ROLE_BIT(ROLE_INTERVIEWER), "alice");
+	cr_assert_eq(access_case_scope(&p), 1);
+	p = who(ROLE_BIT(ROLE_INTERVIEWER) | ROLE_BIT(ROLE_AUDITOR), "alice");
+	cr_assert_eq(access_case_scope(&p), 0);
+	p = who(ROLE_BIT(ROLE_SCREENING), "alice");
+	p.see_all = ROLE_BIT(ROLE_SCREENING);
+	cr_assert_eq(access_case_scope(&p), 0);
+	p.see_all = ROLE_BIT(ROLE_APPEALS);
+	cr_assert_eq(access_case_scope(&p), 1, "see_all of a role not held");
+	p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
+	p.see_all = ~0u;
+	cr_assert_eq(access_case_scope(&p), 2, "see_all widened an applicant");
+	p = who(ROLE_BIT(ROLE_ADMIN), "alice");
+	p.see_all = ~0u;
+	cr_assert_eq(access_case_scope(&p), -1, "see_all widened an admin");
+}
+
+Test(access, applicant_and_staff_on_another_file)
+{
+	struct access_object obj = { ORG, "bob", 0 };
+	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
+	const char *reason = NULL;
+
+	cr_assert_eq(access_check(&p, ACT_CASE_READ, &obj, &reason), N);
+	cr_assert_not_null(reason);
+	p = who(ROLE_BIT(ROLE_INTERVIEWER), "carol");
+	reason = NULL;
+	cr_assert_eq(access_check(&p, ACT_CASE_READ, &obj, &reason), D);
+	cr_assert_not_null(strstr(reason, "assigned"), "reason: %s", reason);
+}

@@ -447,12 +447,42 @@ guard_ok(struct policy *p, json_t *t, json_t *view, json_t *ctx,
 	return ok;
 }
 
+/*
+ * Steps with rules of their own, taken only through their endpoints: the
+ * generic transitions endpoint refuses them.
+ */
+static const struct {
+	const char	*name;
+	const char	*endpoint;
+} reserved[] = {
+	{ "send_concerns", "concerns" },
+	{ "response_received", "response" },
+	{ "grant", "decision" },
+	{ "deny", "decision" },
+	{ "acknowledge_briefing", "briefing" },
+};
+
+static const char *const while_held_default[] = { "withdraw", "hold", NULL };
+
+/* The endpoint a reserved step is taken through, or NULL. */
+static const char *
+reserved_endpoint(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(reserved); i++)
+		if (strcmp(reserved[i].name, name) == 0)
+			return reserved[i].endpoint;
+	return NULL;
+}
+
 void
 api_case_transitions(struct api_ctx *c)
 {
 	struct case_row	 row;
 	struct policy	*p;
-	json_t		*wf, *view, *ctx, *out, *t;
+	json_t		*wf, *view, *ctx, *out, *t, *settings;
+	const char	*name;
 	unsigned	 roles;
 	size_t		 i;
 	char		 target[32], today[11], reason[300], err[1024];
@@ -467,17 +497,28 @@ api_case_transitions(struct api_ctx *c)
 	ctx = policy_ctx(p, c->org_slug, row.site[0] ? row.site : NULL, today,
 	    0);
 	out = json_array();
+	settings = luahost_table(p, "settings");
 	json_array_foreach(json_object_get(wf, "transitions"), i, t) {
-		if (!listed(json_object_get(t, "from"), row.state) ||
+		name = json_string_value(json_object_get(t, "name"));
+		if (name == NULL ||
+		    !listed(json_object_get(t, "from"), row.state) ||
 		    !role_ok(t, roles))
 			continue;
-		g = guard_ok(p, t, view, ctx, reason, sizeof(reason), err,
-		    sizeof(err));
-		json_array_append_new(out, json_pack("{s:O, s:O, s:b, s:s?}",
-		    "name", json_object_get(t, "name"), "to",
-		    json_object_get(t, "to"), "allowed", g == 1, "reason",
-		    g == 1 ? NULL : g == 0 ? reason : err));
+		/* the same rules as taking it: a held file first */
+		if (row.on_hold && !state_allowed(settings, "while_held",
+		    while_held_default, name)) {
+			g = 0;
+			snprintf(reason, sizeof(reason), "the file is on hold "
+			    "until the follow-up is recorded");
+		} else
+			g = guard_ok(p, t, view, ctx, reason, sizeof(reason), err,
+			    sizeof(err));
+		json_array_append_new(out, json_pack("{s:s, s:O, s:b, s:s?, s:s?}",
+		    "name", name, "to", json_object_get(t, "to"), "allowed",
+		    g == 1, "reason", g == 1 ? NULL : g == 0 ? reason : err,
+		    "via", reserved_endpoint(name)));
 	}
+	json_decref(settings);
 	json_decref(wf);
 	json_decref(view);
 	json_decref(ctx);
@@ -540,22 +581,6 @@ apply_actions(struct api_ctx *c, struct case_row *row, json_t *actions,
  * event. Returns 0 having changed the case (nothing answered yet), or -1
  * having answered (409 with the reason for a refusal).
  */
-/*
- * Steps with rules of their own, taken only through their endpoints: the
- * generic transitions endpoint refuses them.
- */
-static const struct {
-	const char	*name;
-	const char	*endpoint;
-} reserved[] = {
-	{ "send_concerns", "concerns" },
-	{ "response_received", "response" },
-	{ "grant", "decision" },
-	{ "deny", "decision" },
-	{ "acknowledge_briefing", "briefing" },
-};
-
-static const char *const while_held_default[] = { "withdraw", "hold", NULL };
 
 int
 api_case_run_transition(struct api_ctx *c, struct case_row *row,
@@ -766,24 +791,21 @@ api_case_transition(struct api_ctx *c)
 {
 	struct case_row	 row;
 	json_t		*body, *actions = NULL;
-	const char	*name;
+	const char	*name, *via;
 	unsigned	 roles;
-	size_t		 i;
 	char		 target[32], msg[160];
 
 	if (api_case_load(c, &row, &roles, target, sizeof(target)) == -1 ||
 	    (body = api_body_object(c)) == NULL ||
 	    api_string(c, body, "name", 1, 1, 64, &name) == -1)
 		return;
-	for (i = 0; i < nitems(reserved); i++)
-		if (strcmp(reserved[i].name, name) == 0) {
-			snprintf(msg, sizeof(msg), "this step has rules of its "
-			    "own: POST /api/v1/cases/%lld/%s", row.id,
-			    reserved[i].endpoint);
-			response_error(c->resp, 409, "refused",
-			    util_pool_strdup(c->req->pool, msg), "name");
-			return;
-		}
+	if ((via = reserved_endpoint(name)) != NULL) {
+		snprintf(msg, sizeof(msg), "this step has rules of its own: POST "
+		    "/api/v1/cases/%lld/%s", row.id, via);
+		response_error(c->resp, 409, "refused",
+		    util_pool_strdup(c->req->pool, msg), "name");
+		return;
+	}
 	if (api_case_run_transition(c, &row, roles, name, NULL, NULL, NULL,
 	    NULL, &actions) == 0)
 		api_case_answer(c, row.id, actions, 200);

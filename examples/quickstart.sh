@@ -4,8 +4,10 @@
 # not root), builds, then starts vetd and nginx (the system binary, with a
 # configuration generated from conf/) in a temporary directory, with a
 # throwaway directory server (slapd) holding the demo users, adds the demo
-# organizations, and prints what to open and how to sign in. It stays in the foreground; Ctrl-C
-# stops everything it started and removes the temporary directory.
+# organizations and their demo cases (examples/demo-cases.sh, through the
+# API), and prints what to open and how to sign in. It stays in the
+# foreground; Ctrl-C stops everything it started and removes the temporary
+# directory.
 # Listens on http://127.0.0.1:8080; set VETD_PORT to use another port.
 set -euo pipefail
 
@@ -27,6 +29,7 @@ RUN_DIR=""
 VETD_PID=""
 NGINX_PID=""
 SLAPD_PID=""
+SEED_PID=""
 LDAP_PORT=""
 STOPPING=0
 NGINX_ARGS=()
@@ -234,6 +237,17 @@ seed_demo() {
 	"${vetctl[@]}" org add acme "Acme Defence" >/dev/null
 }
 
+# The demo cases, through the API as the demo users (examples/demo-cases.sh).
+# It runs in the background so that Ctrl-C or SIGTERM stops the quick start
+# at once; cleanup stops it first.
+seed_cases() {
+	vetd_say "adding the demo cases"
+	"$ROOT/examples/demo-cases.sh" "http://127.0.0.1:$PORT" </dev/null &
+	SEED_PID=$!
+	wait "$SEED_PID" || vetd_die "the demo cases could not be added (see above)"
+	SEED_PID=""
+}
+
 print_banner() {
 	local url="http://127.0.0.1:$PORT"
 	cat <<EOF
@@ -254,6 +268,16 @@ vetd is running.
                 -d '{"username":"northbridge-cso","password":"vetd-demo"}' \\
                 $url/api/v1/session
               curl -s -b jar $url/api/v1/me
+  Demo cases  acme (default policy): a SECRET clearance issued (Jordan Avery,
+              acme-applicant), Jordan's upgrade to TS held on a NOA - brief,
+              a SECRET application in screening (Sam Rivera, acme-applicant2),
+              a CV draft half filled in; northbridge (nuclear policy): an SASC
+              issued (northbridge-applicant), an SASC in adjudication with its
+              recommendation (northbridge-applicant2), a draft for plant-a.
+              Signed in as a cso (jar above):
+              curl -s -b jar $url/api/v1/cases
+              curl -s -b jar $url/api/v1/clearances
+              README.md, "Walk-through", takes one more case to the register
   Directory   ldap://127.0.0.1:$LDAP_PORT (examples/directory)
   Files       $RUN_DIR (removed on exit)
 
@@ -285,6 +309,7 @@ stop_process() {
 # shellcheck disable=SC2317 # called from the traps
 cleanup() {
 	trap '' INT TERM HUP
+	stop_process demo-cases "$SEED_PID" TERM 5
 	stop_process nginx "$NGINX_PID" TERM 5
 	stop_process vetd "$VETD_PID" TERM $((DRAIN_TIMEOUT + 5))
 	stop_process slapd "$SLAPD_PID" TERM 5
@@ -319,6 +344,7 @@ main() {
 	start_nginx
 	wait_healthy
 	seed_demo
+	seed_cases
 	print_banner
 
 	local status=0

@@ -56,9 +56,10 @@ local HOLDER = id_set(guidelines.holder_factors)
 
 -- What check() and findings() ask of the catalog on every call, copied
 -- once into plain tables (what require() returns is read-only, and slower
--- to read): each item's guideline, kind and whether it is a protection,
--- the guideline letters, and the values each conduct factor may take, as
--- a list (for messages) and as a set.
+-- to read): each item's guideline, kind and whether it is a protection;
+-- the guideline letters; and the values each conduct factor may take, as a
+-- list (for messages) and as a set (false for a factor in free text).
+local EMPTY_SET = {}
 local ITEMS = {}
 for _, id in ipairs(guidelines.order) do
 	local item = guidelines.items[id]
@@ -71,22 +72,45 @@ for letter in pairs(guidelines.guidelines) do
 end
 local CONDUCT_VALUES = {}
 for id, f in pairs(CONDUCT) do
+	local values = false
 	if f.values then
-		local values = { list = {}, set = {} }
+		values = { list = {}, set = {} }
 		for i, value in ipairs(f.values) do
 			values.list[i] = value
 			values.set[value] = true
 		end
-		CONDUCT_VALUES[id] = values
+	end
+	CONDUCT_VALUES[id] = values
+end
+-- CONDUCT_OK[factor][value]: a value the factor may take for certain
+-- (null included: no value); anything else is looked at more closely.
+local CONDUCT_OK = {}
+for id, values in pairs(CONDUCT_VALUES) do
+	local ok = { [null] = true }
+	for value in pairs(values and values.set or EMPTY_SET) do
+		ok[value] = true
+	end
+	CONDUCT_OK[id] = ok
+end
+
+-- The IDs a worksheet may record under each guideline letter: as a
+-- disqualifying finding (FINDINGS[letter][id]: its disqualifying
+-- conditions, and B2 under B, never B4) and as a mitigating condition
+-- (MITIGATIONS[letter][id]). An entry outside these is refused; which rule
+-- it breaks is worked out only then, for the message.
+local FINDINGS, MITIGATIONS = {}, {}
+for letter in pairs(GUIDELINES) do
+	FINDINGS[letter], MITIGATIONS[letter] = {}, {}
+end
+for id, item in pairs(ITEMS) do
+	if item.kind == "mitigating" then
+		MITIGATIONS[item.guideline][id] = true
+	elseif id ~= "B4" and (item.kind == "disqualifying" or FINDING_CONCERNS[id]) then
+		FINDINGS[item.guideline][id] = true
 	end
 end
 
-local valid_date = dates.valid
-
--- The worksheet's lists of catalog IDs: the key, the IDs allowed, what one
--- is called in a message, and the set of findings() they go to.
-local ID_LISTS = { { "patterns", PATTERNS, "pattern", "patterns" },
-    { "holder_factors", HOLDER, "holder factor", "holder" } }
+local parse_date = dates.parse
 
 local function is_list(t)
 	if type(t) ~= "table" then
@@ -97,13 +121,6 @@ local function is_list(t)
 		n = n + 1
 	end
 	return n == #t
-end
-
-local function mit_id(m)
-	if type(m) == "table" then
-		return present(m.id)
-	end
-	return m
 end
 
 -- Where an entry of worksheet.guidelines is, for messages (built only when
@@ -118,6 +135,54 @@ local function place(letter, list, i)
 end
 
 local EMPTY = {}
+
+-- Why the i-th disqualifying entry f of guideline letter is refused (its
+-- ID is not one FINDINGS allows there).
+local function finding_problem(letter, i, f)
+	local at = place(letter, "disqualifying", i)
+	if type(f) ~= "table" or type(f.id) ~= "string" then
+		return at .. ": expected { id = \"" .. letter
+		    .. "..\", date = ..., facts = ... }"
+	end
+	local id = f.id
+	local item = ITEMS[id]
+	if not item then
+		return at .. ": unknown condition " .. id
+	end
+	if item.guideline ~= letter then
+		return at .. ": " .. id .. " belongs to guideline " .. item.guideline
+		    .. ", not " .. letter
+	end
+	if id == "B4" then
+		return at .. ": B4 is a protection (sexual orientation or preference "
+		    .. "is never a factor) and cannot be a finding"
+	end
+	if item.kind == "mitigating" then
+		return at .. ": " .. id .. " is a mitigating condition; list it under "
+		    .. "mitigating"
+	end
+	return at .. ": " .. id .. " states a concern, not a condition; cite the "
+	    .. "disqualifying condition of guideline " .. letter .. " that applies"
+end
+
+-- Why the i-th mitigating entry (ID id) of guideline letter is refused (it
+-- is not one MITIGATIONS allows there).
+local function mitigation_problem(letter, i, id)
+	local at = place(letter, "mitigating", i)
+	if type(id) ~= "string" then
+		return at .. ": expected a condition ID such as \"" .. letter .. "...\""
+	end
+	local item = ITEMS[id]
+	if not item then
+		return at .. ": unknown condition " .. id
+	end
+	if item.guideline ~= letter then
+		return at .. ": " .. id .. " belongs to guideline " .. item.guideline
+		    .. ", not " .. letter
+	end
+	return at .. ": " .. id .. " is not a mitigating condition (it is a "
+	    .. item.kind .. " item)"
+end
 
 -- Record a disqualifying finding (id, date, facts) of one guideline in the
 -- findings out; ids is that guideline's list of the IDs found. G6 goes
@@ -140,6 +205,10 @@ local function record_finding(out, ids, id, date, facts)
 	end
 end
 
+-- (The lists of a worksheet are gone through as ipairs would, entry 1, 2,
+-- ... up to the first missing one, but with a counted loop: it is quicker
+-- in the sandbox.)
+
 -- What is wrong with worksheet.guidelines[letter] = g, or nil. Given the
 -- findings out, records what g holds in it along the way.
 local function guideline_problem(letter, g, out)
@@ -150,74 +219,62 @@ local function guideline_problem(letter, g, out)
 	if type(g) ~= "table" then
 		return place(letter) .. " is not an object"
 	end
-	local dq = present(g.disqualifying) or EMPTY
+	local dq = g.disqualifying
+	if not dq or dq == null then
+		dq = EMPTY
+	end
 	if not is_list(dq) then
 		return place(letter) .. ".disqualifying is not a list"
 	end
+	local allowed = FINDINGS[letter]
 	local found = out and {}   -- the IDs found, for out.guidelines
-	for i, f in ipairs(dq) do
-		if type(f) ~= "table" or type(f.id) ~= "string" then
-			return place(letter, "disqualifying", i) .. ": expected { id = \""
-			    .. letter .. "..\", date = ..., facts = ... }"
+	for i = 1, #dq do
+		local f = dq[i]
+		if f == nil then
+			break
 		end
-		local id = f.id
-		local item = ITEMS[id]
-		if not item then
-			return place(letter, "disqualifying", i) .. ": unknown condition " .. id
+		if type(f) ~= "table" or not allowed[f.id] then
+			return finding_problem(letter, i, f)
 		end
-		if item.guideline ~= letter then
-			return place(letter, "disqualifying", i) .. ": " .. id
-			    .. " belongs to guideline " .. item.guideline .. ", not " .. letter
+		local d, facts = f.date, f.facts
+		if d == null then
+			d = nil
 		end
-		if id == "B4" then
-			return place(letter, "disqualifying", i) .. ": B4 is a protection "
-			    .. "(sexual orientation or preference is never a factor) and "
-			    .. "cannot be a finding"
+		if facts == null then
+			facts = nil
 		end
-		if item.kind == "mitigating" then
-			return place(letter, "disqualifying", i) .. ": " .. id .. " is a "
-			    .. "mitigating condition; list it under mitigating"
-		end
-		if item.kind == "concern" and not FINDING_CONCERNS[id] then
-			return place(letter, "disqualifying", i) .. ": " .. id .. " states a "
-			    .. "concern, not a condition; cite the disqualifying condition "
-			    .. "of guideline " .. letter .. " that applies"
-		end
-		local d = present(f.date)
-		if d ~= nil and not valid_date(d) then
-			local _, why = dates.parse(d)
+		if d ~= nil and not parse_date(d) then
+			local _, why = parse_date(d)
 			return place(letter, "disqualifying", i) .. ".date: " .. why
 		end
-		local facts = present(f.facts)
 		if facts ~= nil and type(facts) ~= "string" then
 			return place(letter, "disqualifying", i) .. ".facts is not text"
 		end
 		if out then
-			record_finding(out, found, id, d, facts)
+			record_finding(out, found, f.id, d, facts)
 		end
 	end
-	local mit = present(g.mitigating) or EMPTY
+	local mit = g.mitigating
+	if not mit or mit == null then
+		mit = EMPTY
+	end
 	if not is_list(mit) then
 		return place(letter) .. ".mitigating is not a list"
 	end
+	allowed = MITIGATIONS[letter]
 	local answers = out and {}   -- the mitigating IDs, for out.guidelines
-	for i, m in ipairs(mit) do
-		local id = mit_id(m)
-		if type(id) ~= "string" then
-			return place(letter, "mitigating", i) .. ": expected a condition "
-			    .. "ID such as \"" .. letter .. "...\""
+	for i = 1, #mit do
+		local id = mit[i]   -- an ID, or { id = ... }
+		if id == nil then
+			break
 		end
-		local item = ITEMS[id]
-		if not item then
-			return place(letter, "mitigating", i) .. ": unknown condition " .. id
-		end
-		if item.guideline ~= letter then
-			return place(letter, "mitigating", i) .. ": " .. id
-			    .. " belongs to guideline " .. item.guideline .. ", not " .. letter
-		end
-		if item.kind ~= "mitigating" then
-			return place(letter, "mitigating", i) .. ": " .. id .. " is not a "
-			    .. "mitigating condition (it is a " .. item.kind .. " item)"
+		if not allowed[id] then
+			if type(id) == "table" then
+				id = present(id.id)
+			end
+			if not allowed[id] then
+				return mitigation_problem(letter, i, id)
+			end
 		end
 		if out and not out.mitigating[id] then
 			out.mitigating[id] = true
@@ -230,19 +287,44 @@ local function guideline_problem(letter, g, out)
 	return nil
 end
 
+-- What is wrong with the list of catalog IDs ws[key] (each one of allowed,
+-- called `what` in a message), or nil. Given a set, records the IDs in it.
+local function id_list_problem(ws, key, allowed, what, set)
+	local l = ws[key]
+	if l == nil or l == null then
+		return nil
+	end
+	if not is_list(l) then
+		return "worksheet." .. key .. " is not a list"
+	end
+	for i = 1, #l do
+		local id = l[i]
+		if id == nil then
+			break
+		end
+		if not allowed[id] then
+			return "worksheet." .. key .. "[" .. i .. "]: '" .. tostring(id)
+			    .. "' is not a known " .. what
+		end
+		if set then
+			set[id] = true
+		end
+	end
+	return nil
+end
+
 -- read(ws, out) -> what is wrong with the worksheet ws, or nil; given the
 -- findings out, records in it what the worksheet holds along the way, so
 -- that findings() goes through the worksheet only once.
 local function read(ws, out)
-	ws = present(ws)
-	if ws == nil then
+	if ws == nil or ws == null then
 		return nil
 	end
 	if type(ws) ~= "table" then
 		return "the worksheet is not an object"
 	end
-	local gl = present(ws.guidelines)
-	if gl ~= nil then
+	local gl = ws.guidelines
+	if gl ~= nil and gl ~= null then
 		if type(gl) ~= "table" then
 			return "worksheet.guidelines is not an object"
 		end
@@ -253,46 +335,32 @@ local function read(ws, out)
 			end
 		end
 	end
-	local conduct = present(ws.conduct)
-	if conduct ~= nil then
+	local conduct = ws.conduct
+	if conduct ~= nil and conduct ~= null then
 		if type(conduct) ~= "table" then
 			return "worksheet.conduct is not an object"
 		end
 		for k, v in pairs(conduct) do
-			if not CONDUCT[k] then
-				return "worksheet.conduct." .. tostring(k) .. ": not a conduct factor"
-			end
-			local values = CONDUCT_VALUES[k]
-			v = present(v)
-			if v ~= nil and values then
-				if not values.set[v] then
+			local ok = CONDUCT_OK[k]
+			if not (ok and ok[v]) then
+				local values = CONDUCT_VALUES[k]
+				if values == nil then
+					return "worksheet.conduct." .. tostring(k)
+					    .. ": not a conduct factor"
+				end
+				if values then
 					return "worksheet.conduct." .. k .. ": '" .. tostring(v)
 					    .. "' is not one of " .. table.concat(values.list, ", ")
-				end
-			elseif v ~= nil and type(v) ~= "string" then
-				return "worksheet.conduct." .. k .. " is not text"
-			end
-		end
-	end
-	for _, spec in ipairs(ID_LISTS) do
-		local key, allowed = spec[1], spec[2]
-		local l = present(ws[key])
-		if l ~= nil then
-			if not is_list(l) then
-				return "worksheet." .. key .. " is not a list"
-			end
-			for i, id in ipairs(l) do
-				if not allowed[id] then
-					return "worksheet." .. key .. "[" .. i .. "]: '"
-					    .. tostring(id) .. "' is not a known " .. spec[3]
-				end
-				if out then
-					out[spec[4]][id] = true
+				elseif type(v) ~= "string" then
+					return "worksheet.conduct." .. k .. " is not text"
 				end
 			end
 		end
 	end
-	return nil
+	return id_list_problem(ws, "patterns", PATTERNS, "pattern",
+	    out and out.patterns)
+	    or id_list_problem(ws, "holder_factors", HOLDER, "holder factor",
+	    out and out.holder)
 end
 
 -- check(worksheet) -> true, or nil and a message naming the offending entry.
@@ -351,15 +419,29 @@ end
 local Builder = {}
 Builder.__index = Builder
 
+-- The cites already seen to be strings. Cites come from a small
+-- vocabulary (condition IDs, REGDOC sections), and a look in this set is
+-- quicker in the sandbox than asking type(); the set is emptied when it
+-- grows past CITES_MAX entries.
+local CITES_MAX = 4096
+local cite_strings, cite_count = {}, 0
+
 -- A copy of the list of cites, each once. Lists of cites are short, so
 -- looking through the copy for a repeat is quicker than keeping a set.
 local function strings(list, what)
-	local out, n = {}, 0
+	local out, n = { nil, nil }, 0
 	list = list or EMPTY
 	local k, v = 1, list[1]
-	while v ~= nil do
-		if type(v) ~= "string" then
-			error(what .. ": cites must be strings", 3)
+	while v ~= nil do   -- as ipairs goes: up to the first missing entry
+		if not cite_strings[v] then
+			if type(v) ~= "string" then
+				error(what .. ": cites must be strings", 3)
+			end
+			if cite_count >= CITES_MAX then
+				cite_strings, cite_count = {}, 0
+			end
+			cite_strings[v] = true
+			cite_count = cite_count + 1
 		end
 		local seen = false
 		for i = 1, n do
@@ -382,8 +464,8 @@ function Builder:reason(text, cites)
 	if type(text) ~= "string" or text == "" then
 		error("reason: text is required", 2)
 	end
-	self._reasons[#self._reasons + 1] = { text = text,
-	    cites = strings(cites, "reason") }
+	local reasons = self._reasons
+	reasons[#reasons + 1] = { text = text, cites = strings(cites, "reason") }
 	return self
 end
 
@@ -391,13 +473,13 @@ function Builder:would_change(text, cites)
 	if type(text) ~= "string" or text == "" then
 		error("would_change: text is required", 2)
 	end
-	for _, w in ipairs(self._would) do
-		if w.text == text then
+	local would = self._would
+	for i = 1, #would do
+		if would[i].text == text then
 			return self
 		end
 	end
-	self._would[#self._would + 1] = { text = text,
-	    cites = strings(cites, "would_change") }
+	would[#would + 1] = { text = text, cites = strings(cites, "would_change") }
 	return self
 end
 
@@ -438,8 +520,9 @@ function Builder:finish(recommendation)
 end
 
 function M.result()
-	return setmetatable({ _reasons = {}, _would = {}, _restrictions = {},
-	    _flags = {} }, Builder)
+	-- (room for four reasons from the start: the list need not grow)
+	return setmetatable({ _reasons = { nil, nil, nil, nil }, _would = {},
+	    _restrictions = {}, _flags = {} }, Builder)
 end
 
 return M

@@ -20,7 +20,7 @@ local rules = require("rules")
 
 -- Library functions used on every call, kept in locals: reading them
 -- through the sandbox's read-only tables each time is slower.
-local ipairs, pairs, next, type, setmetatable = ipairs, pairs, next, type, setmetatable
+local ipairs, pairs, next, type = ipairs, pairs, next, type
 local null = null
 local concat, sort = table.concat, table.sort
 
@@ -36,16 +36,19 @@ end
 -- when the field is absent or null.
 local NONE = {}
 local function list(x)
-	if type(x) == "table" then
+	if x ~= nil and type(x) == "table" then
 		return x
 	end
 	return NONE
 end
 
 local function setting(ctx, key, default)
-	local s = ctx and v(ctx.settings)
-	local value = s and v(s[key])
-	if value == nil then
+	local s = ctx and ctx.settings
+	if s == null then
+		s = nil
+	end
+	local value = s and s[key]
+	if value == nil or value == null then
 		return default
 	end
 	return value
@@ -113,16 +116,28 @@ local APPLIES = {
 -- plain tables instead:
 local POSITION = {}     -- condition ID -> its place in the guidelines (A1 first)
 local NAMED = {}        -- condition ID -> "E2 (an offence ...)", for explanations
+local GUIDELINE = {}    -- condition ID -> its guideline letter
 local MITIGATING = {}   -- guideline letter -> its mitigating conditions, in order
 for i, id in ipairs(guidelines.order) do
 	local item = guidelines.items[id]
 	local t = item.title
 	POSITION[id] = i
 	NAMED[id] = id .. " (" .. t:sub(1, 1):lower() .. t:sub(2) .. ")"
+	GUIDELINE[id] = item.guideline
 	if item.kind == "mitigating" then
 		local l = MITIGATING[item.guideline] or {}
 		l[#l + 1] = id
 		MITIGATING[item.guideline] = l
+	end
+end
+
+-- The mitigating conditions that can answer each disqualifying condition
+-- (and B2): the ones APPLIES names, or else every mitigating condition of
+-- its guideline.
+local ANSWERS = {}
+for id, item in pairs(guidelines.items) do
+	if item.kind == "disqualifying" or id == "B2" then
+		ANSWERS[id] = APPLIES[id] or MITIGATING[item.guideline] or {}
 	end
 end
 
@@ -135,12 +150,6 @@ end
 local HOLDER_FACTORS = {}
 for i, h in ipairs(guidelines.holder_factors) do
 	HOLDER_FACTORS[i] = h.id
-end
-
--- The mitigating conditions that can answer a disqualifying condition: the
--- ones APPLIES names, or else every mitigating condition of its guideline.
-local function applicable(id)
-	return APPLIES[id] or MITIGATING[id:sub(1, 1)] or {}
 end
 
 local function either(ids)
@@ -162,6 +171,11 @@ local function with(id, more)
 	return out
 end
 
+-- Cites that reasons give over and over: the builder copies the cites it
+-- is given, so one table of each serves every call.
+local B2, B2_B17, E2, G6 = { "B2" }, { "B2", "B17" }, { "E2" }, { "G6" }
+local REGDOC_5_3_1 = { "REGDOC 5.3.1" }
+
 -- Outcomes from most to least favourable.
 local RANK = { grant = 1, grant_with_warning = 2, refer = 3, deny = 4 }
 
@@ -180,13 +194,25 @@ local function copy(t)
 	return c
 end
 
+-- Is x in the (short) list l?
+local function has(l, x)
+	for i = 1, #l do
+		if l[i] == x then
+			return true
+		end
+	end
+	return false
+end
+
 local function by_position(a, b)
 	return POSITION[a] < POSITION[b]
 end
 
--- The facts a recommendation rests on: the worksheet's findings f (from
--- adjudication.findings) and the few things in the case file that bear on
--- them.
+-- facts_of(case, worksheet, f) -> F, the facts a recommendation rests on:
+-- the worksheet's findings f (the table adjudication.findings made for this
+-- call, with its sets disqualifying, mitigating, patterns, holder and
+-- protected) with the facts below added to it, from the worksheet and the
+-- few things in the case file that bear on the findings.
 local function facts_of(case, worksheet, f)
 	local refused = f.disqualifying.B2 ~= nil
 	for _, i in ipairs(list(case.interviews)) do
@@ -201,36 +227,58 @@ local function facts_of(case, worksheet, f)
 	for id in pairs(f.disqualifying) do
 		found[#found + 1] = id
 	end
-	sort(found, by_position)
+	if #found > 1 then
+		sort(found, by_position)
+	end
 	local conduct = list(worksheet.conduct)
-	return {
-		disqualifying = f.disqualifying,  -- id -> { date, facts }
-		found = found,                    -- the ids of disqualifying, in order
-		mitigating = f.mitigating,        -- id -> true
-		patterns = f.patterns,            -- id -> true
-		holder_factors = f.holder,        -- id -> true
-		protected = f.protected,          -- G6 -> { date, facts }
-		-- the conduct factors the decision reads
-		seriousness = v(conduct.seriousness),
-		recency = v(conduct.recency),
-		recurrence = v(conduct.recurrence),
-		refused = refused,                -- B2, from the worksheet or an interview
-		holder = v(case.holder) == true,
-		convictions_on_file = #list(case.convictions) > 0,
-		guideline_E_assessed = f.guidelines.E ~= nil,
-		adverse_on_file = noa or #list(case.adverse) > 0,
-		several_areas_rule = true,
-	}
+	local F = f
+	F.found = found                    -- the IDs of F.disqualifying, in order
+	-- the conduct factors the decision reads (only the values named in the
+	-- rules count, so a JSON null is as good as no value here)
+	F.seriousness = conduct.seriousness
+	F.recency = conduct.recency
+	F.recurrence = conduct.recurrence
+	F.refused = refused                -- B2, from the worksheet or an interview
+	F.holds_clearance = case.holder == true
+	F.convictions_on_file = #list(case.convictions) > 0
+	F.guideline_E_assessed = f.guidelines.E ~= nil
+	F.adverse_on_file = noa or #list(case.adverse) > 0
+	F.several_areas_rule = true
+	return F
 end
 
--- The day and the settings one adjudicate() call works with, read once.
+-- The day and the settings one adjudicate() call works with, read once
+-- (as setting() reads them: a missing or null value is the default). They
+-- are seldom other than at the last call, so the last ones are kept and
+-- used again while nothing has changed.
+local last_params = {}
 local function params_of(ctx)
-	return {
-		today = ctx.today,
-		recent_years = setting(ctx, "recent_years", 5),
-		several = setting(ctx, "several_areas", 3),
-		needed = setting(ctx, "holder_factors_needed", 3),
-	}
+	local today = ctx.today
+	local s = ctx.settings
+	if s == null then
+		s = nil
+	end
+	local recent_years = s and s.recent_years
+	local several_areas = s and s.several_areas
+	local needed = s and s.holder_factors_needed
+	if recent_years == nil or recent_years == null then
+		recent_years = 5
+	end
+	if several_areas == nil or several_areas == null then
+		several_areas = 3
+	end
+	if needed == nil or needed == null then
+		needed = 3
+	end
+	local P = last_params
+	if P.today ~= today or P.recent_years ~= recent_years
+	    or P.several_areas ~= several_areas
+	    or P.holder_factors_needed ~= needed then
+		P = { today = today, recent_years = recent_years,
+		    several_areas = several_areas, holder_factors_needed = needed }
+		last_params = P
+	end
+	return P
 end
 
 -- Is the conduct recent? By the date of the finding when it has one,
@@ -253,13 +301,16 @@ end
 -- apart, `fixed` for the rules that nothing about the person's standing can
 -- soften (B2, grave conditions) and `weighed` for everything else, which a
 -- continuing holder's record may soften; the guidelines with a mitigated
--- finding (areas, area_list); whether any finding was mitigated, and
--- whether there was any finding at all.
+-- finding (areas); whether any finding was mitigated, and whether there
+-- was any finding at all; and W[id] = true for each finding a mitigating
+-- condition answers.
 local function weigh_findings(F, P, b)
-	local mitigating = F.mitigating
+	local mitigating, found = F.mitigating, F.found
 	local fixed, weighed = "grant", "grant"
-	local areas, area_list = {}, {}
+	local areas = {}   -- guideline letters, each once
 	local any_mitigated, any_finding = false, false
+	local W = { fixed = fixed, weighed = weighed, areas = areas,
+	    any_mitigated = false, any_finding = false }   -- filled in below
 
 	-- Refusal to cooperate with vetting (NZSIS B2; REGDOC 5.4.4, 5.5).
 	if F.refused then
@@ -270,44 +321,50 @@ local function weigh_findings(F, P, b)
 				b:reason("The applicant did not cooperate at first, but this came from "
 				    .. "poor official or legal advice and they cooperated fully once "
 				    .. "told (B2 answered by B17); it is not held against them.",
-				    { "B2", "B17" })
+				    B2_B17)
 			end
 		else
 			fixed = worse(fixed, "deny")
 			if b then
 				b:reason("The applicant refused or failed to cooperate with the vetting "
 				    .. "process (an interview, a form or a truthful answer); this "
-				    .. "normally leads to an adverse recommendation (B2).", { "B2" })
+				    .. "normally leads to an adverse recommendation (B2).", B2)
 			end
 		end
 	end
 
 	-- Each disqualifying condition found, in the order of the guidelines.
-	for _, id in ipairs(F.found) do
+	for k = 1, #found do
+		local id = found[k]
 		if id ~= "B2" then
 			local date = F.disqualifying[id].date
 			any_finding = true
-			-- the mitigating conditions found that answer it
-			local can = applicable(id)
-			local have, clears = {}, nil
+			-- The mitigating conditions found that answer it: `have` of
+			-- them, the first that clears it, and (for the reasons) cites,
+			-- the condition and then those (made with room for one).
+			local can = ANSWERS[id]
+			local cites, have, clears = b and { id, nil }, 0, nil
 			for i = 1, #can do
 				local m = can[i]
 				if mitigating[m] then
-					have[#have + 1] = m
+					have = have + 1
+					if cites then
+						cites[have + 1] = m
+					end
 					clears = clears or (CLEARS[m] and m)
 				end
 			end
 
-			if #have == 0 and (id == "B6" or id == "B7") then
+			if have == 0 and (id == "B6" or id == "B7") then
 				-- Lesser concerns that add up, or concerns outside the other
 				-- guidelines: the authority weighs the whole person (B6, B7).
 				weighed = worse(weighed, "refer")
 				if b then
 					b:reason(NAMED[id] .. ": adverse information, not enough by "
 					    .. "itself, adds up to doubt about the whole person; the "
-					    .. "authority must weigh it.", { id })
+					    .. "authority must weigh it.", cites)
 				end
-			elseif #have == 0 then
+			elseif have == 0 then
 				local serious = F.seriousness == "high"
 				    or F.recurrence == "likely"
 				    or F.recency == "current"
@@ -326,14 +383,14 @@ local function weigh_findings(F, P, b)
 					b:reason(NAMED[id] .. " was found"
 					    .. (date and (" (" .. date .. ")") or "")
 					    .. " and no mitigating condition applies to it; " .. why
-					    .. ", so it cannot be a grant.", { id })
+					    .. ", so it cannot be a grant.", cites)
 				end
 			else
 				any_mitigated = true
-				local letter = id:sub(1, 1)
-				if id ~= "B6" and id ~= "B7" and not areas[letter] then
-					areas[letter] = true
-					area_list[#area_list + 1] = letter
+				W[id] = true
+				local letter = GUIDELINE[id]
+				if id ~= "B6" and id ~= "B7" and not has(areas, letter) then
+					areas[#areas + 1] = letter
 				end
 				local because   -- the rest of the reason, after "... is answered by ..."
 				if clears then
@@ -360,15 +417,15 @@ local function weigh_findings(F, P, b)
 					because = "."
 				end
 				if b then
-					b:reason(NAMED[id] .. " is answered by " .. concat(have, ", ")
-					    .. because, with(id, have))
+					b:reason(NAMED[id] .. " is answered by "
+					    .. concat(cites, ", ", 2) .. because, cites)
 				end
 			end
 		end
 	end
-	return { fixed = fixed, weighed = weighed, areas = areas,
-	    area_list = area_list, any_mitigated = any_mitigated,
-	    any_finding = any_finding }
+	W.fixed, W.weighed = fixed, weighed
+	W.any_mitigated, W.any_finding = any_mitigated, any_finding
+	return W
 end
 
 -- conclude(F, P, W, b) -> the recommendation, given how the findings weigh
@@ -376,23 +433,24 @@ end
 -- counted in it.
 local function conclude(F, P, W, b)
 	local fixed, weighed = W.fixed, W.weighed
-	local area_list, any_mitigated = W.area_list, W.any_mitigated
+	local areas, any_mitigated = W.areas, W.any_mitigated
 	local any_finding = W.any_finding
 
 	-- Several areas of concern, each answered on its own, may still add up
 	-- to doubt about the whole person (NZSIS B6).
-	local several_applied = F.several_areas_rule and #area_list >= P.several
+	local several_applied = F.several_areas_rule
+	    and #areas >= P.several_areas
 	if several_applied then
 		weighed = worse(weighed, "refer")
 		if b then
 			local cites = { "B6" }
 			for _, id in ipairs(F.found) do
-				if W.areas[id:sub(1, 1)] then
+				if has(areas, GUIDELINE[id]) then
 					cites[#cites + 1] = id
 				end
 			end
-			b:reason("Concerns were found under " .. #area_list .. " guidelines ("
-			    .. concat(area_list, ", ") .. "); each is answered, but together "
+			b:reason("Concerns were found under " .. #areas .. " guidelines ("
+			    .. concat(areas, ", ") .. "); each is answered, but together "
 			    .. "they call for a whole-person judgment by the authority (B6).",
 			    cites)
 		end
@@ -423,9 +481,9 @@ local function conclude(F, P, W, b)
 	end
 
 	-- Having sought counselling never counts against anyone (NZSIS G6).
-	if F.protected.G6 and b then
+	if b and F.protected.G6 then
 		b:reason("The candidate sought mental health counselling; no negative "
-		    .. "inference is drawn from that (G6).", { "G6" })
+		    .. "inference is drawn from that (G6).", G6)
 	end
 
 	-- Information on file that the worksheet does not address: doubt is
@@ -435,7 +493,7 @@ local function conclude(F, P, W, b)
 		fixed = worse(fixed, "refer")
 		if b then
 			b:reason("Convictions are on file but the worksheet records nothing "
-			    .. "under guideline E; they must be assessed (E2).", { "E2" })
+			    .. "under guideline E; they must be assessed (E2).", E2)
 		end
 	end
 	if F.adverse_on_file and #F.found == 0 and not F.refused then
@@ -444,55 +502,53 @@ local function conclude(F, P, W, b)
 		if b then
 			b:reason("Adverse information is on file but the worksheet records no "
 			    .. "finding; it must be assessed before a recommendation (REGDOC "
-			    .. "5.3.1, 5.2.6).", { "REGDOC 5.3.1" })
+			    .. "5.3.1, 5.2.6).", REGDOC_5_3_1)
 		end
 	end
 
 	-- A continuing holder: the holder factors weigh toward continuation.
 	local factors = NONE
-	if next(F.holder_factors) then
+	if next(F.holder) then
 		factors = {}
 		for _, id in ipairs(HOLDER_FACTORS) do
-			if F.holder_factors[id] then
+			if F.holder[id] then
 				factors[#factors + 1] = id
 			end
 		end
 	end
-	if #factors > 0 then
-		local listed = b and concat(factors, ", ")
-		if not F.holder then
-			if b then
-				b:reason("Holder factors were recorded but the candidate holds no "
-				    .. "clearance now; they are not weighed.", factors)
-			end
-		elseif RANK[fixed] >= RANK.refer then
-			if b then
-				b:reason("The candidate already holds a clearance, but the holder "
-				    .. "factors (" .. listed .. ") cannot outweigh a refusal to "
-				    .. "cooperate, a grave condition, a pattern or unassessed "
-				    .. "information.", factors)
-			end
-		elseif RANK[weighed] >= RANK.refer then
-			local before = weighed
-			if weighed == "deny" then
-				weighed = "refer"
-			elseif #factors >= P.needed then
-				weighed = "grant_with_warning"
-			end
-			if b and weighed ~= before then
-				b:reason("The candidate already holds a clearance, and holder "
-				    .. "factors weigh toward continuing it (" .. #factors .. " of 5: "
-				    .. listed .. "): " .. before .. " becomes " .. weighed .. ".",
-				    factors)
-			elseif b then
-				b:reason("The candidate already holds a clearance; " .. #factors
-				    .. " holder factor(s) (" .. listed .. ") are not enough to "
-				    .. "continue it without the authority.", factors)
-			end
-		elseif b then
-			b:reason("The candidate already holds a clearance and the holder "
-			    .. "factors (" .. listed .. ") support continuing it.", factors)
+	local listed = b and #factors > 0 and concat(factors, ", ")
+	if #factors > 0 and not F.holds_clearance then
+		if b then
+			b:reason("Holder factors were recorded but the candidate holds no "
+			    .. "clearance now; they are not weighed.", factors)
 		end
+	elseif #factors > 0 and RANK[fixed] >= RANK.refer then
+		if b then
+			b:reason("The candidate already holds a clearance, but the holder "
+			    .. "factors (" .. listed .. ") cannot outweigh a refusal to "
+			    .. "cooperate, a grave condition, a pattern or unassessed "
+			    .. "information.", factors)
+		end
+	elseif #factors > 0 and RANK[weighed] >= RANK.refer then
+		local before = weighed
+		if weighed == "deny" then
+			weighed = "refer"
+		elseif #factors >= P.holder_factors_needed then
+			weighed = "grant_with_warning"
+		end
+		if b and weighed ~= before then
+			b:reason("The candidate already holds a clearance, and holder "
+			    .. "factors weigh toward continuing it (" .. #factors .. " of 5: "
+			    .. listed .. "): " .. before .. " becomes " .. weighed .. ".",
+			    factors)
+		elseif b then
+			b:reason("The candidate already holds a clearance; " .. #factors
+			    .. " holder factor(s) (" .. listed .. ") are not enough to "
+			    .. "continue it without the authority.", factors)
+		end
+	elseif #factors > 0 and b then
+		b:reason("The candidate already holds a clearance and the holder "
+		    .. "factors (" .. listed .. ") support continuing it.", factors)
 	end
 
 	local outcome = worse(fixed, weighed)
@@ -515,7 +571,8 @@ local function conclude(F, P, W, b)
 	return outcome, several_applied
 end
 
--- evaluate(F, P, b) -> the recommendation the facts F lead to (both steps).
+-- evaluate(F, P, b) -> the recommendation the facts F lead to (both
+-- steps).
 local function evaluate(F, P, b)
 	return (conclude(F, P, weigh_findings(F, P, b), b))
 end
@@ -534,28 +591,60 @@ local function long_ago_of(today, years)
 	return last.date
 end
 
--- F as change(G) alters it: G holds only what change sets, and reads as F
--- for everything else.
-local function changed(F, change)
-	local G = setmetatable({}, { __index = F })
-	change(G)
-	return G
+-- A copy of the set (or map) s, with s[key] = value.
+local function set_with(s, key, value)
+	local c = copy(s)
+	c[key] = value
+	return c
 end
 
--- Does the recommendation differ from outcome once change has altered F?
-local function differs(F, P, outcome, change)
-	return evaluate(changed(F, change), P) ~= outcome
+-- The holder factors h, with more added in the catalog's order until there
+-- are `needed` of them.
+local function filled_up(h, needed)
+	local c, n = copy(h), 0
+	for _ in pairs(c) do
+		n = n + 1
+	end
+	for _, id in ipairs(HOLDER_FACTORS) do
+		if n < needed and not c[id] then
+			c[id] = true
+			n = n + 1
+		end
+	end
+	return c
 end
 
--- The same, for a change that leaves the findings and the conduct factors
--- as they are: the findings weigh as they did (W), and only the conclusion
--- is drawn again.
-local function conclusion_differs(F, P, W, outcome, change)
-	return (conclude(changed(F, change), P, W)) ~= outcome
+-- The "what if" questions: F is changed for the question and put back
+-- once it is answered (no reasons are written).
+-- outcome_if(F, P, key, value [, key2, value2]) -> the recommendation if
+-- F[key] were value (and F[key2] value2), the findings weighed again.
+local function outcome_if(F, P, key, value, key2, value2)
+	local was, was2 = F[key], key2 and F[key2]
+	F[key] = value
+	if key2 then
+		F[key2] = value2
+	end
+	local outcome = evaluate(F, P)
+	F[key] = was
+	if key2 then
+		F[key2] = was2
+	end
+	return outcome
 end
 
--- would_change(F, P, W, outcome, several_applied, b): the facts that, if
--- they were otherwise, would change the recommendation (W, outcome and
+-- conclusion_if(F, P, W, key, value) -> the same, for a change that leaves
+-- the findings and the conduct factors as they are: the findings weigh as
+-- they did (W), and only the conclusion is drawn again.
+local function conclusion_if(F, P, W, key, value)
+	local was = F[key]
+	F[key] = value
+	local outcome = conclude(F, P, W)
+	F[key] = was
+	return outcome
+end
+
+-- would_change(F, P, W, outcome, several_applied, b): the facts that, if they
+-- were otherwise, would change the recommendation (W, outcome and
 -- several_applied: how F was weighed). Each alternative is F with one fact
 -- changed, weighed again without reasons; only the ones that come to a
 -- different outcome are written to b.
@@ -564,37 +653,30 @@ local function would_change(F, P, W, outcome, several_applied, b)
 	local long_ago = long_ago_of(P.today, recent_years)
 	local recent_by_factors = F.recency == "recent" or F.recency == "current"
 
-	if F.refused and not F.mitigating.B17 and differs(F, P, outcome, function(G)
-		G.mitigating = copy(F.mitigating)
-		G.mitigating.B17 = true
-	end) then
+	if F.refused and not F.mitigating.B17 and outcome_if(F, P, "mitigating",
+	    set_with(F.mitigating, "B17", true)) ~= outcome then
 		b:would_change("mitigating B17 found for B2 (the failure came from poor "
-		    .. "advice and the applicant has since cooperated fully)",
-		    { "B2", "B17" })
+		    .. "advice and the applicant has since cooperated fully)", B2_B17)
 	end
-	for _, id in ipairs(F.found) do
+	local found_ids = F.found
+	for k = 1, #found_ids do
+		local id = found_ids[k]
 		local found = F.disqualifying[id]
 		if id ~= "B2" then
-			local can, have = applicable(id), false
-			for i = 1, #can do
-				have = have or F.mitigating[can[i]] == true
-			end
-			if not have and differs(F, P, outcome, function(G)
-				G.mitigating = copy(F.mitigating)
-				G.mitigating[can[1]] = true
-			end) then
+			local can = ANSWERS[id]
+			if not W[id] and outcome_if(F, P, "mitigating",
+			    set_with(F.mitigating, can[1], true)) ~= outcome then
 				b:would_change("mitigating " .. either(can) .. " found for " .. id,
 				    with(id, can))
 			end
 			-- Conduct that is already long past, by its date and by the
-			-- conduct factors, is the file as it stands: nothing to weigh.
+			-- conduct factors, is the file as it stands (the rules read
+			-- nothing else of the date or the recency): nothing to weigh.
 			local long_past = not recent_by_factors
 			    and not is_recent(found.date, F, P)
-			if not long_past and differs(F, P, outcome, function(G)
-				G.disqualifying = copy(F.disqualifying)
-				G.disqualifying[id] = { date = long_ago, facts = found.facts }
-				G.recency = "old"
-			end) then
+			if not long_past and outcome_if(F, P, "disqualifying",
+			    set_with(F.disqualifying, id, { date = long_ago, facts = found.facts }),
+			    "recency", "old") ~= outcome then
 				b:would_change(id .. " conduct more than " .. recent_years
 				    .. " years old", { id })
 			end
@@ -602,58 +684,40 @@ local function would_change(F, P, W, outcome, several_applied, b)
 	end
 	if next(F.patterns) then
 		for _, p in ipairs(PATTERNS) do
-			if F.patterns[p.id] and conclusion_differs(F, P, W, outcome, function(G)
-				G.patterns = copy(F.patterns)
-				G.patterns[p.id] = nil
-			end) then
+			if F.patterns[p.id] and conclusion_if(F, P, W, "patterns",
+			    set_with(F.patterns, p.id, nil)) ~= outcome then
 				b:would_change("pattern '" .. p.id .. "' cleared", { p.id })
 			end
 		end
 	end
-	if F.recurrence == "likely" and differs(F, P, outcome, function(G)
-		G.recurrence = "unlikely"
-	end) then
+	if F.recurrence == "likely"
+	    and outcome_if(F, P, "recurrence", "unlikely") ~= outcome then
 		b:would_change("recurrence of the conduct judged unlikely", {})
 	end
-	if F.seriousness == "high" and differs(F, P, outcome, function(G)
-		G.seriousness = "moderate"
-	end) then
+	if F.seriousness == "high"
+	    and outcome_if(F, P, "seriousness", "moderate") ~= outcome then
 		b:would_change("the conduct judged of moderate seriousness", {})
 	end
 	-- Where the several-areas rule did not count, leaving it out changes
 	-- nothing.
-	if several_applied and conclusion_differs(F, P, W, outcome, function(G)
-		G.several_areas_rule = false
-	end) then
-		b:would_change("concerns in fewer than " .. P.several .. " guidelines",
-		    { "B6" })
+	if several_applied and conclusion_if(F, P, W, "several_areas_rule",
+	    false) ~= outcome then
+		b:would_change("concerns in fewer than " .. P.several_areas
+		    .. " guidelines", { "B6" })
 	end
-	if F.holder and conclusion_differs(F, P, W, outcome, function(G)
-		G.holder_factors = copy(F.holder_factors)
-		local n = 0
-		for _ in pairs(G.holder_factors) do
-			n = n + 1
-		end
-		for _, id in ipairs(HOLDER_FACTORS) do
-			if n < P.needed and not G.holder_factors[id] then
-				G.holder_factors[id] = true
-				n = n + 1
-			end
-		end
-	end) then
-		b:would_change(P.needed .. " or more holder factors established", {})
+	if F.holds_clearance and conclusion_if(F, P, W, "holder",
+	    filled_up(F.holder, P.holder_factors_needed)) ~= outcome then
+		b:would_change(P.holder_factors_needed
+		    .. " or more holder factors established", {})
 	end
-	if F.convictions_on_file and not F.guideline_E_assessed and conclusion_differs(F, P, W, outcome, function(G)
-		G.guideline_E_assessed = true
-	end) then
-		b:would_change("the convictions on file assessed under guideline E",
-		    { "E2" })
+	if F.convictions_on_file and not F.guideline_E_assessed
+	    and conclusion_if(F, P, W, "guideline_E_assessed", true) ~= outcome then
+		b:would_change("the convictions on file assessed under guideline E", E2)
 	end
-	if F.adverse_on_file and conclusion_differs(F, P, W, outcome, function(G)
-		G.adverse_on_file = false
-	end) then
+	if F.adverse_on_file
+	    and conclusion_if(F, P, W, "adverse_on_file", false) ~= outcome then
 		b:would_change("the adverse information on file assessed in the worksheet",
-		    { "REGDOC 5.3.1" })
+		    REGDOC_5_3_1)
 	end
 end
 

@@ -241,7 +241,6 @@ local function adjudicate(case, worksheet, ctx)
 		error("the adjudication worksheet cannot be used: " .. why, 0)
 	end
 	local ws = given(worksheet) or {}
-	local f = adjudication.findings(ws)
 	local b = adjudication.result()
 	local holder = given(case.holder) == true
 
@@ -329,7 +328,9 @@ local function adjudicate(case, worksheet, ctx)
 		return deny()
 	end
 
-	-- 6. The guideline findings.
+	-- 6. The guideline findings (read from the worksheet only now: the
+	-- steps above do not need them).
+	local f = adjudication.findings(ws)
 	local rec = weigh_guidelines(case, ws, f, ctx, b)
 
 	-- 7. What the REGDOC adds to them.

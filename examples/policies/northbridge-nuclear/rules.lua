@@ -273,6 +273,13 @@ end
 -- --- agency notices (5.2.6) --------------------------------------------
 
 -- Notices in the order they were recorded (by date, then list order).
+local function recorded_before(a, b)
+	if a.date ~= b.date then
+		return a.date < b.date
+	end
+	return a.i < b.i
+end
+
 function M.notices(case)
 	local l = {}
 	for i, n in ipairs(list(case.notices)) do
@@ -280,12 +287,9 @@ function M.notices(case)
 		    reference = given(n.reference),
 		    follow_up = given(n.follow_up) == true, i = i }
 	end
-	table.sort(l, function(a, b)
-		if a.date ~= b.date then
-			return a.date < b.date
-		end
-		return a.i < b.i
-	end)
+	if #l > 1 then
+		table.sort(l, recorded_before)
+	end
 	return l
 end
 

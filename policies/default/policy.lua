@@ -516,39 +516,41 @@ local function conclude(F, P, W, b)
 			end
 		end
 	end
-	local listed = b and #factors > 0 and concat(factors, ", ")
-	if #factors > 0 and not F.holds_clearance then
-		if b then
-			b:reason("Holder factors were recorded but the candidate holds no "
-			    .. "clearance now; they are not weighed.", factors)
-		end
-	elseif #factors > 0 and RANK[fixed] >= RANK.refer then
-		if b then
-			b:reason("The candidate already holds a clearance, but the holder "
-			    .. "factors (" .. listed .. ") cannot outweigh a refusal to "
-			    .. "cooperate, a grave condition, a pattern or unassessed "
-			    .. "information.", factors)
-		end
-	elseif #factors > 0 and RANK[weighed] >= RANK.refer then
-		local before = weighed
-		if weighed == "deny" then
-			weighed = "refer"
-		elseif #factors >= P.holder_factors_needed then
-			weighed = "grant_with_warning"
-		end
-		if b and weighed ~= before then
-			b:reason("The candidate already holds a clearance, and holder "
-			    .. "factors weigh toward continuing it (" .. #factors .. " of 5: "
-			    .. listed .. "): " .. before .. " becomes " .. weighed .. ".",
-			    factors)
+	if #factors > 0 then
+		local listed = b and concat(factors, ", ")
+		if not F.holds_clearance then
+			if b then
+				b:reason("Holder factors were recorded but the candidate holds no "
+				    .. "clearance now; they are not weighed.", factors)
+			end
+		elseif RANK[fixed] >= RANK.refer then
+			if b then
+				b:reason("The candidate already holds a clearance, but the holder "
+				    .. "factors (" .. listed .. ") cannot outweigh a refusal to "
+				    .. "cooperate, a grave condition, a pattern or unassessed "
+				    .. "information.", factors)
+			end
+		elseif RANK[weighed] >= RANK.refer then
+			local before = weighed
+			if weighed == "deny" then
+				weighed = "refer"
+			elseif #factors >= P.holder_factors_needed then
+				weighed = "grant_with_warning"
+			end
+			if b and weighed ~= before then
+				b:reason("The candidate already holds a clearance, and holder "
+				    .. "factors weigh toward continuing it (" .. #factors .. " of 5: "
+				    .. listed .. "): " .. before .. " becomes " .. weighed .. ".",
+				    factors)
+			elseif b then
+				b:reason("The candidate already holds a clearance; " .. #factors
+				    .. " holder factor(s) (" .. listed .. ") are not enough to "
+				    .. "continue it without the authority.", factors)
+			end
 		elseif b then
-			b:reason("The candidate already holds a clearance; " .. #factors
-			    .. " holder factor(s) (" .. listed .. ") are not enough to "
-			    .. "continue it without the authority.", factors)
+			b:reason("The candidate already holds a clearance and the holder "
+			    .. "factors (" .. listed .. ") support continuing it.", factors)
 		end
-	elseif #factors > 0 and b then
-		b:reason("The candidate already holds a clearance and the holder "
-		    .. "factors (" .. listed .. ") support continuing it.", factors)
 	end
 
 	local outcome = worse(fixed, weighed)

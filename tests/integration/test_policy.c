@@ -181,8 +181,10 @@ wait_new_version(const struct vt_who *who, const char *old)
 }
 
 /*
- * Each worker looks at the files on its own, every check_interval: wait
- * until several calls in a row (so, every worker) run version v.
+ * Each worker looks at the files on its own, every check_interval (1 s
+ * here), and one may have refused the new files in the moment between the
+ * policy and its fixture being written: after two intervals every worker
+ * has looked again. Then several calls in a row must run version v.
  */
 static void
 wait_everywhere(const struct vt_who *who, const char *v)
@@ -191,6 +193,7 @@ wait_everywhere(const struct vt_who *who, const char *v)
 	struct vt_response	*r;
 	int			 streak = 0;
 
+	vt_sleep_ms(2500);
 	while (streak < 6) {
 		r = evaluate(who, "fine");
 		streak = r->status == 200 &&

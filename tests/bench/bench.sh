@@ -162,7 +162,7 @@ start_slapd() {
 	printf '%s\n' "$text" >"$workdir/slapd.conf"
 	start "$workdir/slapd.log" "$SLAPD_BIN" -d 0 -f "$workdir/slapd.conf" \
 		-h "ldap://127.0.0.1:$ldap_port/"
-	deadline=$((SECONDS + 10))
+	deadline=$((SECONDS + 30))
 	until ldapwhoami -x -H "ldap://127.0.0.1:$ldap_port" >/dev/null 2>&1; do
 		((SECONDS < deadline)) || die "slapd did not start:
 $(tail -n 20 "$workdir/slapd.log")"

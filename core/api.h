@@ -125,7 +125,9 @@ struct policy *api_case_policy(struct api_ctx *, const char *site);
  * passed; then the state changes, on_event(event_type or a name derived
  * from the transition, event_data) is asked what follows and its actions
  * carried out, and extra() makes the caller's writes, all in one
- * transaction. 0, or -1 having answered.
+ * transaction. event_data (may be NULL) is taken over: freed here; it goes
+ * to the policy's event and to the case's history. 0, or -1 having
+ * answered.
  */
 int	api_case_run_transition(struct api_ctx *, struct case_row *,
 	    unsigned roles, const char *name, const char *event_type,

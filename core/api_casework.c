@@ -593,14 +593,16 @@ api_case_run_transition(struct api_ctx *c, struct case_row *row,
 	struct audit_event	 ev;
 	json_t			*wf = NULL, *view = NULL, *ctx = NULL, *t = NULL;
 	json_t			*x, *detail = NULL, *actions = NULL, *settings = NULL;
-	json_t			*args[3], *event;
+	json_t			*args[3], *event, *hist;
 	const char		*to;
 	size_t			 i;
 	char			 target[32], today[11], reason[300], err[1024];
 	int			 g, rc = -1;
 
-	if ((p = api_case_policy(c, row->site)) == NULL)
+	if ((p = api_case_policy(c, row->site)) == NULL) {
+		json_decref(event_data);
 		return -1;
+	}
 	snprintf(target, sizeof(target), "case:%lld", row->id);
 	wf = luahost_table(p, "workflow");
 	settings = luahost_table(p, "settings");
@@ -679,8 +681,15 @@ api_case_run_transition(struct api_ctx *c, struct case_row *row,
 		api_unavailable(c);
 		goto out;
 	}
-	if (case_event(c->store, row->id, c->actor, "transition", detail) !=
-	    CASE_OK || apply_actions(c, row, actions, today, settings) == -1 ||
+	/* The case's history also keeps what came with the step (a note of
+	 * what is missing, REGDOC 4.4); the audit detail stays free of it. */
+	hist = json_deep_copy(detail);
+	if (event_data != NULL)
+		json_object_update(hist, event_data);
+	g = case_event(c->store, row->id, c->actor, "transition", hist) ==
+	    CASE_OK ? 0 : -1;
+	json_decref(hist);
+	if (g == -1 || apply_actions(c, row, actions, today, settings) == -1 ||
 	    (extra != NULL && extra(c, row, arg) == -1) ||
 	    audit_append(c->store, &ev) == -1 || store_commit(c->store) == -1) {
 		store_rollback(c->store);
@@ -695,6 +704,7 @@ api_case_run_transition(struct api_ctx *c, struct case_row *row,
 	}
 	rc = 0;
 out:
+	json_decref(event_data);
 	json_decref(wf);
 	json_decref(settings);
 	json_decref(view);
@@ -791,14 +801,21 @@ api_case_transition(struct api_ctx *c)
 {
 	struct case_row	 row;
 	json_t		*body, *actions = NULL;
-	const char	*name, *via;
+	const char	*name, *via, *note;
+	json_t		*data;
 	unsigned	 roles;
 	char		 target[32], msg[160];
 
 	if (api_case_load(c, &row, &roles, target, sizeof(target)) == -1 ||
 	    (body = api_body_object(c)) == NULL ||
-	    api_string(c, body, "name", 1, 1, 64, &name) == -1)
+	    api_string(c, body, "name", 1, 1, 64, &name) == -1 ||
+	    api_string(c, body, "note", 0, 1, 4000, &note) == -1)
 		return;
+	if (json_object_size(body) != (note ? 2u : 1u)) {
+		response_error(c->resp, 400, "bad_request", "the body is "
+		    "{ \"name\", \"note\" (optional) }", NULL);
+		return;
+	}
 	if ((via = reserved_endpoint(name)) != NULL) {
 		snprintf(msg, sizeof(msg), "this step has rules of its own: POST "
 		    "/api/v1/cases/%lld/%s", row.id, via);
@@ -806,7 +823,8 @@ api_case_transition(struct api_ctx *c)
 		    util_pool_strdup(c->req->pool, msg), "name");
 		return;
 	}
-	if (api_case_run_transition(c, &row, roles, name, NULL, NULL, NULL,
+	data = note ? json_pack("{s:s}", "note", note) : NULL;
+	if (api_case_run_transition(c, &row, roles, name, NULL, data, NULL,
 	    NULL, &actions) == 0)
 		api_case_answer(c, row.id, actions, 200);
 }

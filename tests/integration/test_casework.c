@@ -2122,3 +2122,40 @@ Test(casework, oversized_input_changes_nothing)
 	cr_assert_str_eq(snapshot(), before);
 }
 
+
+/* REGDOC 4.4: screening returns an incomplete file to the applicant saying
+ * what is missing; the note is in the case's history (not the audit
+ * trail's detail) and the applicant can work on the file again. */
+Test(casework, a_file_returned_to_the_applicant_says_what_is_missing)
+{
+	struct office nb;
+	struct file f;
+	struct vt_response *r;
+
+	start(NULL, NULL);
+	staff(&nb, "northbridge");
+	f = open_case(&nb, &nb.applicant, "Alex Martin", ago(41, 20), "SECRET");
+	assign_team(&f);
+	fill_application(&f);
+	submit_and_screen(&f);
+	r = on(&nb.screening, "POST", &f, "/transitions",
+	       "{\"name\": \"return_to_applicant\", \"note\": \"The 2019 "
+	       "employment gap needs an explanation.\"}");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_str_eq(vt_json_str(r, "case.state"), "returned");
+	r = on(&nb.applicant, "GET", &f, "/events", NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_not_null(strstr(r->body, "2019 employment gap"), "%s", r->body);
+	cr_assert_eq(vt_run(NULL, "test \"$(sqlite3 vetd.db \"SELECT count(*) FROM "
+			    "audit_events WHERE detail LIKE '%%employment gap%%'\")\" = 0"),
+		     0, "the note went into the audit trail");
+	/* a note that is not text, or an unknown field, changes nothing */
+	r = on(&nb.applicant, "POST", &f, "/transitions",
+	       "{\"name\": \"submit\", \"note\": 5}");
+	cr_assert_eq(r->status, 400, "%s", r->body);
+	r = on(&nb.applicant, "POST", &f, "/transitions",
+	       "{\"name\": \"submit\", \"reason\": \"x\"}");
+	cr_assert_eq(r->status, 400, "%s", r->body);
+	r = on(&nb.cso, "GET", &f, "", NULL);
+	cr_assert_str_eq(vt_json_str(r, "case.state"), "returned");
+}

@@ -270,10 +270,10 @@ make_case() {
 		-H "X-CSRF-Token: $cso_csrf" -d '{"person_id":1,"kind":"new","level":"SECRET"}' \
 		"$api/cases" || die "could not open the case"
 	printf 'wrk.headers["Cookie"] = "%s"\n' "$cso_cookie" >"$workdir/case.lua"
-	cat >"$workdir/update.lua" <<-EOF
+	cat >"$workdir/update.lua.in" <<-EOF
 		-- one durable section update after another, each with the version
-		-- the previous one returned
-		local v = 0
+		-- the previous one returned, from the version stored now
+		local v = @VERSION@
 		wrk.method = "PUT"
 		wrk.headers["Content-Type"] = "application/json"
 		wrk.headers["Cookie"] = "$app_cookie"
@@ -441,7 +441,9 @@ measure_case() {
 # its case event and audit row), and raw single-row commits in the same
 # directory.
 measure_update() {
-	local out rate raw
+	local out rate raw v
+	v=$(sqlite3 "$workdir/vetd.db" "SELECT coalesce(max(version), 0) FROM case_sections WHERE case_id = 1 AND name = 'residences'")
+	sed "s/@VERSION@/$v/" "$workdir/update.lua.in" >"$workdir/update.lua"
 	out=$("$WRK_BIN" -t1 -c1 -d"${DURATION}s" -s "$workdir/update.lua" \
 		"http://127.0.0.1:$port/api/v1/cases/1/sections/residences")
 	if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then

@@ -1,6 +1,6 @@
 /*
  * section: the shapes of the case file's sections. See section.h. Lengths
- * are generous but bounded; dates are YYYY-MM-DD; countries ISO 3166
+ * are generous but bounded; dates are YYYY-MM-DD; countries assigned ISO 3166
  * alpha-2. REGDOC-2.12.2 paragraphs name what each section holds.
  */
 #include "autoconf.h"

@@ -71,6 +71,41 @@ clean_text(const char *s, size_t len, int text)
 	return 1;
 }
 
+/*
+ * The officially assigned ISO 3166-1 alpha-2 codes (249, as published in
+ * Debian's iso-codes 4.15), sorted, two letters each, plus XK: the
+ * user-assigned code the EU and the IMF use for Kosovo, which applicants
+ * name as a place of residence or travel.
+ */
+static const char countries[] =
+	    "ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABBBDBEBFBGBHBIBJBLBMBNBOBQBRBS"
+	    "BTBVBWBYBZCACCCDCFCGCHCICKCLCMCNCOCRCUCVCWCXCYCZDEDJDKDMDODZECEE"
+	    "EGEHERESETFIFJFKFMFOFRGAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGYHKHM"
+	    "HNHRHTHUIDIEILIMINIOIQIRISITJEJMJOJPKEKGKHKIKMKNKPKRKWKYKZLALBLC"
+	    "LILKLRLSLTLULVLYMAMCMDMEMFMGMHMKMLMMMNMOMPMQMRMSMTMUMVMWMXMYMZNA"
+	    "NCNENFNGNINLNONPNRNUNZOMPAPEPFPGPHPKPLPMPNPRPSPTPWPYQARERORSRURW"
+	    "SASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZTCTDTFTGTHTJTKTLTMTNTO"
+	    "TRTTTVTWTZUAUGUMUSUYUZVAVCVEVGVIVNVUWFWSXKYEYTZAZMZW";
+
+/* Returns 1 when the two bytes at s name a country in countries[]. */
+static int
+known_country(const char *s)
+{
+	size_t	lo = 0, hi = (sizeof(countries) - 1) / 2, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = memcmp(s, countries + 2 * mid, 2)) == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
 static void
 sub_path(char *out, size_t len, const char *prefix, const char *name)
 {
@@ -117,6 +152,9 @@ validate_value(json_t *v, const struct vfield *f, const char *path,
 			    s[1] > 'Z')
 				add(r, path, "must be a two-letter country code "
 				    "(ISO 3166, e.g. CA)");
+			else if (!known_country(s))
+				add(r, path, "is not an assigned ISO 3166 "
+				    "country code");
 		} else if (f->type == V_ENUM) {
 			for (c = f->choices; *c != NULL && strcmp(*c, s) != 0;
 			    c++)

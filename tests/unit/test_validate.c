@@ -200,9 +200,14 @@ Test(validate, date_with_a_nul_inside_is_refused)
 Test(validate, countries)
 {
 	struct vfield f = { "c", V_COUNTRY, 0, 0, 0, NULL, NULL, 0, 0 };
-	static const char *const good[] = { "CA", "NZ", "US", "GB", NULL };
+	/* both ends of the table, and the one user-assigned code kept */
+	static const char *const good[] = { "CA", "NZ", "US", "GB", "AD",
+		"ZW", "XK", "SS", "AX", NULL };
 	static const char *const bad[] = { "ca", "Ca", "cA", "CAN", "C", "",
-		"C1", "1C", "C-", " C", "\xc3\x89\xc3\x89", "\xc3\x89", NULL };
+		"C1", "1C", "C-", " C", "\xc3\x89\xc3\x89", "\xc3\x89",
+		/* two capitals, but not assigned (or withdrawn: YU, SU) */
+		"XX", "AA", "ZZ", "QQ", "UK", "YU", "SU", "EU", "AC", "ZX",
+		NULL };
 	const char *const *c;
 
 	for (c = good; *c != NULL; c++)

@@ -15,7 +15,6 @@
  * no checkpoint. audit_record commits on its own outside a transaction and
  * refuses to run inside one.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +31,8 @@
 #include "org.h"
 #include "util.h"
 
+#include "fixture.h"
+
 static char tmpdir[] = "/tmp/vetd-unit-audit-XXXXXX";
 static char dbpath[600], keypath[600], cppath[600];
 static char err[512];
@@ -40,62 +41,25 @@ static long long org;
 
 static void setup(void)
 {
-	int applied;
-
 	log_set_level(LOG_LVL_WARN);
 	cr_assert_neq(sodium_init(), -1);
 	cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp");
 	snprintf(dbpath, sizeof(dbpath), "%s/vetd.db", tmpdir);
 	snprintf(keypath, sizeof(keypath), "%s/audit.key", tmpdir);
 	snprintf(cppath, sizeof(cppath), "%s/checkpoint.json", tmpdir);
-	st = store_open(dbpath, 1000, err, sizeof(err));
-	cr_assert_not_null(st, "store_open: %s", err);
-	cr_assert_eq(store_migrate(st, &applied, err, sizeof(err)), 0,
-		     "store_migrate: %s", err);
+	st = fixture_db_open(dbpath);
 	cr_assert_eq(org_add(st, "acme", "Acme"), ORG_OK);
 	cr_assert_eq(org_id(st, "acme", &org), ORG_OK);
 }
 
 static void teardown(void)
 {
-	DIR *d;
-	struct dirent *de;
-	char path[700];
-
 	store_close(st);
 	st = NULL;
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmpdir);
+	fixture_rmdir(tmpdir);
 }
 
 TestSuite(audit, .init = setup, .fini = teardown, .timeout = 30);
-
-/* Send stderr to /dev/null (on) or back (off), for expected error lines. */
-static void quiet(int on)
-{
-	static int saved = -1;
-	int fd;
-
-	if (on) {
-		saved = dup(STDERR_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		cr_assert_geq(fd, 0);
-		dup2(fd, STDERR_FILENO);
-		close(fd);
-	} else if (saved >= 0) {
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-		saved = -1;
-	}
-}
 
 static long long count(const char *sql)
 {
@@ -416,9 +380,9 @@ Test(audit, record_inside_a_transaction_is_refused)
 	struct audit_event ev = event("case.read", NULL);
 
 	cr_assert_eq(store_begin(st), 0);
-	quiet(1);
+	fixture_quiet(1);
 	cr_assert_eq(audit_record(st, &ev), -1);
-	quiet(0);
+	fixture_quiet(0);
 	cr_assert_not(sqlite3_get_autocommit(store_db(st)),
 		      "ended the caller's transaction");
 	store_rollback(st);

@@ -13,7 +13,6 @@
  * holder for renewal and review_for_cause only), and the list: scopes
  * (all, assigned, own), filters, paging, and never another organization.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +29,9 @@
 #include "person.h"
 #include "util.h"
 
+#include "fixture.h"
+
 static char tmpdir[] = "/tmp/vetd-unit-case-XXXXXX";
-static char err[512];
 static struct store *st;
 static long long acme, beta, hq;
 static long long alice, bob, nameless, carol;	/* persons */
@@ -53,15 +53,11 @@ static long long person(long long org, const char *username, const char *name)
 static void setup(void)
 {
 	char path[600];
-	int applied;
 
 	log_set_level(LOG_LVL_WARN);
 	cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp");
 	snprintf(path, sizeof(path), "%s/vetd.db", tmpdir);
-	st = store_open(path, 1000, err, sizeof(err));
-	cr_assert_not_null(st, "store_open: %s", err);
-	cr_assert_eq(store_migrate(st, &applied, err, sizeof(err)), 0,
-		     "store_migrate: %s", err);
+	st = fixture_db_open(path);
 	cr_assert_eq(org_add(st, "acme", "Acme"), ORG_OK);
 	cr_assert_eq(org_add(st, "beta", "Beta"), ORG_OK);
 	cr_assert_eq(org_id(st, "acme", &acme), ORG_OK);
@@ -76,43 +72,12 @@ static void setup(void)
 
 static void teardown(void)
 {
-	DIR *d;
-	struct dirent *de;
-	char path[700];
-
 	store_close(st);
 	st = NULL;
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmpdir);
+	fixture_rmdir(tmpdir);
 }
 
 TestSuite(case, .init = setup, .fini = teardown, .timeout = 30);
-
-static void quiet(int on)
-{
-	static int saved = -1;
-	int fd;
-
-	if (on) {
-		saved = dup(STDERR_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		cr_assert_geq(fd, 0);
-		dup2(fd, STDERR_FILENO);
-		close(fd);
-	} else if (saved >= 0) {
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-		saved = -1;
-	}
-}
 
 static long long count(const char *sql)
 {
@@ -243,14 +208,14 @@ Test(case, open_refuses_what_the_schema_refuses)
 	long long id = 0;
 
 	cr_assert_eq(store_begin(st), 0);
-	quiet(1);
+	fixture_quiet(1);
 	cr_assert_eq(case_open(st, acme, alice, 0, "promotion", "secret",
 		     "draft", "user:cso", &id), CASE_ERROR, "unknown kind");
 	cr_assert_eq(case_open(st, acme, alice + 1000, 0, "new", "secret",
 		     "draft", "user:cso", &id), CASE_ERROR, "unknown person");
 	cr_assert_eq(case_open(st, acme, alice, hq + 1000, "new", "secret",
 		     "draft", "user:cso", &id), CASE_ERROR, "unknown site");
-	quiet(0);
+	fixture_quiet(0);
 	store_rollback(st);
 	cr_assert_eq(count("SELECT count(*) FROM cases"), 0);
 }

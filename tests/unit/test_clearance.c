@@ -10,7 +10,6 @@
  * with before and limit, and with expiring_before a range strictly before
  * the date, soonest first, combined with the other filters.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,30 +26,13 @@
 #include "person.h"
 #include "util.h"
 
+#include "fixture.h"
+
 static char tmpdir[] = "/tmp/vetd-unit-clearance-XXXXXX";
-static char err[512];
 static struct store *st;
 static long long acme, beta, hq, lab;
 static long long alice, bob, nameless, carol;	/* persons */
 static long long case_alice, case_bob, case_nameless, case_carol;
-
-static void quiet(int on)
-{
-	static int saved = -1;
-	int fd;
-
-	if (on) {
-		saved = dup(STDERR_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		cr_assert_geq(fd, 0);
-		dup2(fd, STDERR_FILENO);
-		close(fd);
-	} else if (saved >= 0) {
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-		saved = -1;
-	}
-}
 
 static long long person(long long org, const char *username, const char *name,
 			long long *case_id)
@@ -71,15 +53,11 @@ static long long person(long long org, const char *username, const char *name,
 static void setup(void)
 {
 	char path[600];
-	int applied;
 
 	log_set_level(LOG_LVL_WARN);
 	cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp");
 	snprintf(path, sizeof(path), "%s/vetd.db", tmpdir);
-	st = store_open(path, 1000, err, sizeof(err));
-	cr_assert_not_null(st, "store_open: %s", err);
-	cr_assert_eq(store_migrate(st, &applied, err, sizeof(err)), 0,
-		     "store_migrate: %s", err);
+	st = fixture_db_open(path);
 	cr_assert_eq(org_add(st, "acme", "Acme"), ORG_OK);
 	cr_assert_eq(org_add(st, "beta", "Beta"), ORG_OK);
 	cr_assert_eq(org_id(st, "acme", &acme), ORG_OK);
@@ -96,22 +74,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	DIR *d;
-	struct dirent *de;
-	char path[700];
-
 	store_close(st);
 	st = NULL;
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmpdir);
+	fixture_rmdir(tmpdir);
 }
 
 TestSuite(clearance, .init = setup, .fini = teardown, .timeout = 30);
@@ -237,7 +202,7 @@ Test(clearance, issue_refused_stores_nothing)
 	long long id = -1;
 
 	cr_assert_eq(store_begin(st), 0);
-	quiet(1);
+	fixture_quiet(1);
 	cr_assert_eq(clearance_issue(st, acme, alice + 1000, case_alice, hq,
 		     "secret", "2024-01-01", "2029-01-01", NULL, &id), -1,
 		     "unknown person");
@@ -246,7 +211,7 @@ Test(clearance, issue_refused_stores_nothing)
 		     "unknown organization");
 	cr_assert_eq(clearance_issue(st, acme, alice, case_alice, hq, NULL,
 		     "2024-01-01", "2029-01-01", NULL, &id), -1, "no level");
-	quiet(0);
+	fixture_quiet(0);
 	store_rollback(st);
 	cr_assert_eq(id, -1);
 	cr_assert_eq(count("SELECT count(*) FROM clearances"), 0);

@@ -8,7 +8,6 @@
  * organizations, listing filtered by organization), org_id, and the
  * foreign key from sites to organizations.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,42 +18,26 @@
 #include "org.h"
 #include "util.h"
 
+#include "fixture.h"
+
 static char tmpdir[] = "/tmp/vetd-unit-org-XXXXXX";
-static char err[512];
 static struct store *st;
 
 static void setup(void)
 {
 	char path[600];
-	int applied;
 
 	log_set_level(LOG_LVL_WARN);
 	cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp");
 	snprintf(path, sizeof(path), "%s/vetd.db", tmpdir);
-	st = store_open(path, 1000, err, sizeof(err));
-	cr_assert_not_null(st, "store_open: %s", err);
-	cr_assert_eq(store_migrate(st, &applied, err, sizeof(err)), 0,
-		     "store_migrate: %s", err);
+	st = fixture_db_open(path);
 }
 
 static void teardown(void)
 {
-	DIR *d;
-	struct dirent *de;
-	char path[700];
-
 	store_close(st);
 	st = NULL;
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmpdir);
+	fixture_rmdir(tmpdir);
 }
 
 TestSuite(org, .init = setup, .fini = teardown, .timeout = 30);

@@ -8,7 +8,6 @@
  * NULL), person_data_of (the data alone) and person_username (the name, ""
  * when none, cut to the buffer, not found across organizations).
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,23 +22,20 @@
 #include "person.h"
 #include "util.h"
 
+#include "fixture.h"
+
 static char tmpdir[] = "/tmp/vetd-unit-person-XXXXXX";
-static char err[512];
 static struct store *st;
 static long long acme, beta;
 
 static void setup(void)
 {
 	char path[600];
-	int applied;
 
 	log_set_level(LOG_LVL_WARN);
 	cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp");
 	snprintf(path, sizeof(path), "%s/vetd.db", tmpdir);
-	st = store_open(path, 1000, err, sizeof(err));
-	cr_assert_not_null(st, "store_open: %s", err);
-	cr_assert_eq(store_migrate(st, &applied, err, sizeof(err)), 0,
-		     "store_migrate: %s", err);
+	st = fixture_db_open(path);
 	cr_assert_eq(org_add(st, "acme", "Acme"), ORG_OK);
 	cr_assert_eq(org_add(st, "beta", "Beta"), ORG_OK);
 	cr_assert_eq(org_id(st, "acme", &acme), ORG_OK);
@@ -48,22 +44,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	DIR *d;
-	struct dirent *de;
-	char path[700];
-
 	store_close(st);
 	st = NULL;
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmpdir);
+	fixture_rmdir(tmpdir);
 }
 
 TestSuite(person, .init = setup, .fini = teardown, .timeout = 30);

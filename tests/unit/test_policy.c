@@ -34,6 +34,8 @@
 #include "store.h"
 #include "util.h"
 
+#include "fixture.h"
+
 static char root[64];
 static char d_pol[PATH_MAX], d_scripts[PATH_MAX], dbpath[PATH_MAX];
 static char err[4096];
@@ -182,34 +184,8 @@ static void write_base(void)
 
 static struct store *open_db(void)
 {
-	int applied = 0;
-
-	st = store_open(dbpath, 1000, err, sizeof(err));
-	cr_assert_not_null(st, "store_open: %s", err);
-	cr_assert_eq(store_migrate(st, &applied, err, sizeof(err)), 0,
-		     "store_migrate: %s", err);
+	st = fixture_db_open(dbpath);
 	return st;
-}
-
-/* Send stderr to /dev/null (on) or back (off), for expected error lines. */
-static void quiet(int on)
-{
-	static int saved = -1;
-	int fd;
-
-	if (on) {
-		fflush(stderr);
-		saved = dup(STDERR_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		cr_assert_geq(fd, 0);
-		dup2(fd, STDERR_FILENO);
-		close(fd);
-	} else if (saved >= 0) {
-		fflush(stderr);
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-		saved = -1;
-	}
 }
 
 /* The first column of the first row of sql with ?1 = a, ?2 = b; a new
@@ -1051,9 +1027,9 @@ static struct policy *get(const char *org, const char *site, long long now)
 	struct policy *p;
 
 	err[0] = '\0';
-	quiet(1);
+	fixture_quiet(1);
 	p = policy_get(reg, st, org, site, now, err, sizeof(err));
-	quiet(0);
+	fixture_quiet(0);
 	cr_assert_not_null(p, "policy_get: %s", err);
 	return p;
 }
@@ -1336,9 +1312,9 @@ Test(policy, no_good_version_is_an_error)
 	put("policies/acme/policy.lua", "return {\n  adjudicate = \n}\n");
 	open_db();
 	reg = policy_registry_new(&cfg);
-	quiet(1);
+	fixture_quiet(1);
 	p = policy_get(reg, st, "acme", NULL, 1000, err, sizeof(err));
-	quiet(0);
+	fixture_quiet(0);
 	cr_assert_null(p);
 	cr_assert_not_null(strstr(err, "acme/policy.lua:3:"), "err: %s", err);
 	s = status_of("error", "acme", "");
@@ -1346,9 +1322,9 @@ Test(policy, no_good_version_is_an_error)
 	free(s);
 	cr_assert_not(status_set("version", "acme", ""));
 	err[0] = '\0';
-	quiet(1);
+	fixture_quiet(1);
 	p = policy_get(reg, st, "acme", NULL, 1001, err, sizeof(err));
-	quiet(0);
+	fixture_quiet(0);
 	cr_assert_null(p);
 	cr_assert_neq(err[0], '\0', "no error the second time");
 	write_acme("V1");

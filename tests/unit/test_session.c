@@ -11,7 +11,6 @@
  * (any letter case) and per client address (20 free), clearing both, and a
  * count that starts again after a day without failures.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,51 +25,35 @@
 #include "session.h"
 #include "util.h"
 
+#include "fixture.h"
+
 #define T0	1700000000LL	/* an arbitrary "now" */
 #define IDLE	900LL
 #define ABS	43200LL
 #define REFRESH	300LL
 
 static char tmpdir[] = "/tmp/vetd-unit-session-XXXXXX";
-static char err[512];
 static struct store *st;
 static long long org;
 
 static void setup(void)
 {
 	char path[600];
-	int applied;
 
 	log_set_level(LOG_LVL_WARN);
 	cr_assert_neq(sodium_init(), -1);
 	cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp");
 	snprintf(path, sizeof(path), "%s/vetd.db", tmpdir);
-	st = store_open(path, 1000, err, sizeof(err));
-	cr_assert_not_null(st, "store_open: %s", err);
-	cr_assert_eq(store_migrate(st, &applied, err, sizeof(err)), 0,
-		     "store_migrate: %s", err);
+	st = fixture_db_open(path);
 	cr_assert_eq(org_add(st, "acme", "Acme"), ORG_OK);
 	cr_assert_eq(org_id(st, "acme", &org), ORG_OK);
 }
 
 static void teardown(void)
 {
-	DIR *d;
-	struct dirent *de;
-	char path[700];
-
 	store_close(st);
 	st = NULL;
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmpdir);
+	fixture_rmdir(tmpdir);
 }
 
 TestSuite(session, .init = setup, .fini = teardown, .timeout = 30);
@@ -87,25 +70,6 @@ static long long count(const char *sql)
 	v = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return v;
-}
-
-/* Send stderr to /dev/null (on) or back (off), for expected error lines. */
-static void quiet(int on)
-{
-	static int saved = -1;
-	int fd;
-
-	if (on) {
-		saved = dup(STDERR_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		cr_assert_geq(fd, 0);
-		dup2(fd, STDERR_FILENO);
-		close(fd);
-	} else if (saved >= 0) {
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-		saved = -1;
-	}
 }
 
 static int is_b64url(const char *s)
@@ -246,10 +210,10 @@ Test(session, create_for_unknown_org_fails)
 	memset(&id, 0, sizeof(id));
 	snprintf(id.username, sizeof(id.username), "mallory");
 	cr_assert_eq(store_begin(st), 0);
-	quiet(1);
+	fixture_quiet(1);
 	cr_assert_eq(session_create(st, &id, org + 100, T0, REFRESH, tok, &s),
 		     -1);
-	quiet(0);
+	fixture_quiet(0);
 	store_rollback(st);
 	cr_assert_eq(count("SELECT count(*) FROM sessions"), 0);
 }

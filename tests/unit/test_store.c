@@ -9,7 +9,6 @@
  * transaction semantics (a rolled back insert is not visible, a committed
  * one is, also from a second connection).
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +19,8 @@
 #include "log.h"
 #include "store.h"
 #include "util.h"
+
+#include "fixture.h"
 
 static char tmpdir[] = "/tmp/vetd-unit-store-XXXXXX";
 static char dbpath[600];
@@ -36,22 +37,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	DIR *d;
-	struct dirent *de;
-	char path[700];
-
 	store_close(st);
 	st = NULL;
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmpdir);
+	fixture_rmdir(tmpdir);
 }
 
 TestSuite(store, .init = setup, .fini = teardown, .timeout = 30);
@@ -84,25 +72,6 @@ static long long query_int(struct store *s, const char *sql)
 	v = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
 	return v;
-}
-
-/* Send stderr to /dev/null (on) or back (off), for expected error lines. */
-static void quiet(int on)
-{
-	static int saved = -1;
-	int fd;
-
-	if (on) {
-		saved = dup(STDERR_FILENO);
-		fd = open("/dev/null", O_WRONLY);
-		cr_assert_geq(fd, 0);
-		dup2(fd, STDERR_FILENO);
-		close(fd);
-	} else if (saved >= 0) {
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-		saved = -1;
-	}
 }
 
 /* --- opening ------------------------------------------------------------ */
@@ -356,11 +325,11 @@ Test(store, prepare_bad_sql_is_null)
 	static const char missing[] = "SELECT * FROM no_such_table";
 
 	st = open_db();
-	quiet(1);
+	fixture_quiet(1);
 	cr_assert_null(store_prepare(st, bad));
 	cr_assert_null(store_prepare(st, bad), "a failure was cached");
 	cr_assert_null(store_prepare(st, missing));
-	quiet(0);
+	fixture_quiet(0);
 	/* once the table exists the same SQL compiles */
 	cr_assert_eq(store_exec(st, "CREATE TABLE no_such_table (x)", err,
 		     sizeof(err)), 0, "%s", err);

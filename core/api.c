@@ -20,10 +20,13 @@ const struct route api_routes[] = {
 	{ "GET",	"/api/v1/policy",	api_policy_get,		ROUTE_AUTH },
 	{ "POST",	"/api/v1/policy/evaluate", api_policy_evaluate,	ROUTE_AUTH },
 	{ "POST",	"/api/v1/persons",	api_person_create,	ROUTE_AUTH },
-	{ "GET",	"/api/v1/persons/{id}",	api_person_get,		ROUTE_AUTH },
+	{ "GET",	"/api/v1/persons/{id}",	api_person_get,
+	    ROUTE_AUTH | ROUTE_SNAPSHOT },
 	{ "POST",	"/api/v1/cases",	api_case_open,		ROUTE_AUTH },
-	{ "GET",	"/api/v1/cases",	api_case_list,		ROUTE_AUTH },
-	{ "GET",	"/api/v1/cases/{id}",	api_case_get,		ROUTE_AUTH },
+	{ "GET",	"/api/v1/cases",	api_case_list,
+	    ROUTE_AUTH | ROUTE_SNAPSHOT },
+	{ "GET",	"/api/v1/cases/{id}",	api_case_get,
+	    ROUTE_AUTH | ROUTE_SNAPSHOT },
 	{ "PUT",	"/api/v1/cases/{id}/sections/{name}",
 	    api_case_section_put, ROUTE_AUTH },
 	{ "GET",	"/api/v1/cases/{id}/requirements",
@@ -35,7 +38,7 @@ const struct route api_routes[] = {
 	{ "POST",	"/api/v1/cases/{id}/assignments", api_case_assign,
 	    ROUTE_AUTH },
 	{ "GET",	"/api/v1/cases/{id}/events", api_case_events,
-	    ROUTE_AUTH },
+	    ROUTE_AUTH | ROUTE_SNAPSHOT },
 	{ "POST",	"/api/v1/cases/{id}/notices", api_case_notice,
 	    ROUTE_AUTH },
 	{ "POST",	"/api/v1/cases/{id}/interviews", api_case_interview,
@@ -52,9 +55,10 @@ const struct route api_routes[] = {
 	    ROUTE_AUTH },
 	{ "POST",	"/api/v1/cases/{id}/briefing", api_case_briefing,
 	    ROUTE_AUTH },
-	{ "GET",	"/api/v1/clearances",	api_clearance_list,	ROUTE_AUTH },
+	{ "GET",	"/api/v1/clearances",	api_clearance_list,
+	    ROUTE_AUTH | ROUTE_SNAPSHOT },
 	{ "GET",	"/api/v1/clearances/{id}", api_clearance_get,
-	    ROUTE_AUTH },
+	    ROUTE_AUTH | ROUTE_SNAPSHOT },
 	{ "GET",	"/metrics",		api_metrics,		0 },
 };
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
@@ -91,7 +95,12 @@ api_dispatch(struct api_ctx *c)
 	if ((api_routes[c->route].flags & ROUTE_AUTH) &&
 	    api_authenticate(c) == -1)
 		return;
-	api_routes[c->route].fn(c);
+	if (api_routes[c->route].flags & ROUTE_SNAPSHOT) {
+		(void)store_read_begin(c->store);
+		api_routes[c->route].fn(c);
+		store_read_end(c->store);
+	} else
+		api_routes[c->route].fn(c);
 	if (!c->resp->started) {
 		log_error("event=handler_bug route=%s msg=\"no response\"",
 		    api_routes[c->route].pattern);

@@ -24,6 +24,7 @@
 
 /* Route flags. */
 #define ROUTE_AUTH	0x1	/* needs a signed-in user or an API token */
+#define ROUTE_SNAPSHOT	0x2	/* reads only: one read snapshot (store.h) */
 
 struct api_ctx {
 	struct request		*req;

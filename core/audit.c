@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "auditspool.h"
 #include "log.h"
 #include "util.h"
 
@@ -92,6 +93,13 @@ row_hash(const unsigned char prev[32], const struct row *r,
 int
 audit_append(struct store *st, const struct audit_event *ev)
 {
+	return audit_append_at(st, ev, NULL, NULL);
+}
+
+int
+audit_append_at(struct store *st, const struct audit_event *ev,
+    const char *when, const char *detail_text)
+{
 	static const char head_sql[] =
 	    "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1";
 	static const char ins_sql[] = "INSERT INTO audit_events (id, ts,"
@@ -120,10 +128,13 @@ audit_append(struct store *st, const struct audit_event *ev)
 	}
 	store_done(s);
 
-	util_now_iso(ts, sizeof(ts));
-	detail = ev->detail ? json_dumps(ev->detail, JSON_COMPACT |
-	    JSON_SORT_KEYS | JSON_ENSURE_ASCII) : xstrdup("{}");
-	if (detail == NULL)
+	if (when != NULL)
+		snprintf(ts, sizeof(ts), "%s", when);
+	else
+		util_now_iso(ts, sizeof(ts));
+	if (detail_text != NULL)
+		detail = xstrdup(detail_text);
+	else if ((detail = audit_detail_text(ev->detail)) == NULL)
 		return -1;
 	r.ts = ts;
 	r.actor = ev->actor ? ev->actor : "system";
@@ -162,11 +173,28 @@ out:
 	return rc;
 }
 
+char *
+audit_detail_text(json_t *detail)
+{
+	return detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS |
+	    JSON_ENSURE_ASCII) : xstrdup("{}");
+}
+
 int
 audit_record(struct store *st, const struct audit_event *ev)
 {
 	int	rc = 0;
 
+	if (sqlite3_txn_state(store_db(st), NULL) == SQLITE_TXN_WRITE) {
+		log_error("event=audit_record_in_transaction");
+		return -1;
+	}
+	/* A worker's reads wait in its spool for a group commit; when there
+	 * is no spool, or it cannot be written, commit here, ending a read
+	 * snapshot the caller may hold (store_read_begin). */
+	if (auditspool_add(ev) == 0)
+		return 0;
+	store_read_end(st);
 	/*
 	 * A record of a read or a refusal changes nothing else, so it is
 	 * committed without its own fsync (store_relaxed): it survives a

@@ -30,9 +30,26 @@ struct audit_event {
  * IMMEDIATE), which orders the chain. 0 or -1. */
 int	audit_append(struct store *, const struct audit_event *);
 
-/* Append ev in a transaction of its own (for refusals and reads that
- * change nothing else), committed without an fsync of its own (see
- * store_relaxed). 0 or -1. */
+/*
+ * audit_append with the event's time (ISO 8601 UTC as util_now_iso writes
+ * it) and its detail as canonical text (audit_detail_text) given; either
+ * may be NULL for now / ev->detail. For records replayed from a spool.
+ */
+int	audit_append_at(struct store *, const struct audit_event *,
+	    const char *when, const char *detail_text);
+
+/* The canonical text of a detail (compact, sorted keys, ASCII; "{}" for
+ * NULL), as the chain hashes it. Caller frees; NULL on error. */
+char	*audit_detail_text(json_t *detail);
+
+/*
+ * Record ev, for refusals and reads that change nothing else; never inside
+ * a transaction (-1). In a worker with a spool (auditspool.c) the record
+ * is written to the spool file and committed with others shortly after;
+ * otherwise, or when the spool cannot be written, it is committed here in
+ * a transaction of its own, without an fsync of its own (store_relaxed).
+ * Either way it survives a crash of the program once this returns 0.
+ */
 int	audit_record(struct store *, const struct audit_event *);
 
 struct audit_verify_result {

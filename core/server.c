@@ -3,6 +3,7 @@
  */
 #include "autoconf.h"
 
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,6 +26,7 @@
 #include <fcgiapp.h>
 
 #include "api.h"
+#include "auditspool.h"
 #include "auth.h"
 #include "log.h"
 #include "metrics.h"
@@ -240,6 +242,15 @@ worker_handle(FCGX_Request *fr, struct store *st, struct auth *au,
 	util_pool_free(pool);
 }
 
+/* 1 when a connection is waiting on the listening socket. */
+static int
+pending(int fd)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
 static void
 worker_on_stop(int sig)
 {
@@ -256,9 +267,9 @@ worker_main(void)
 	struct auth		*au;
 	struct policy_registry	*pol;
 	FCGX_Request		 fr;
-	struct pollfd		 pfd;
-	char			 err[256];
-	int			 rc;
+	struct epoll_event	 ev;
+	char			 err[256], *spool;
+	int			 rc, epfd;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != master_pid)
 		_exit(0);
@@ -275,7 +286,7 @@ worker_main(void)
 	sigaction(SIGCHLD, &sa, NULL);
 
 	/* The stop signals stay blocked (inherited from the master) except
-	 * while waiting in ppoll. */
+	 * while waiting in epoll_pwait. */
 	sigprocmask(SIG_SETMASK, NULL, &waitmask);
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGINT);
@@ -286,6 +297,11 @@ worker_main(void)
 		    log_quote_tmp(err));
 		_exit(1);
 	}
+	spool = auditspool_dir(cfg->database);
+	if (auditspool_open(spool) == -1)
+		log_warn("event=audit_spool_unavailable msg=\"reads are "
+		    "recorded one transaction each\"");
+	free(spool);
 	au = auth_new(cfg);
 	pol = policy_registry_new(cfg);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
@@ -294,30 +310,50 @@ worker_main(void)
 	}
 	log_debug("event=worker_start");
 
+	/*
+	 * Wait with EPOLLEXCLUSIVE, so that a new connection wakes one idle
+	 * worker rather than all of them; a busy worker tries the next
+	 * connection before it waits at all.
+	 */
+	if ((epfd = epoll_create1(EPOLL_CLOEXEC)) == -1) {
+		log_error("event=epoll_failed error=%s",
+		    log_quote_tmp(strerror(errno)));
+		_exit(1);
+	}
+	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+	ev.data.fd = listen_fd;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, listen_fd, &ev) == -1) {
+		log_error("event=epoll_failed error=%s",
+		    log_quote_tmp(strerror(errno)));
+		_exit(1);
+	}
 	while (!worker_stop) {
-		pfd.fd = listen_fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (ppoll(&pfd, 1, NULL, &waitmask) == -1) {
-			if (errno == EINTR)
-				continue;
-			log_error("event=poll_failed error=%s",
-			    log_quote_tmp(strerror(errno)));
-			_exit(1);
-		}
-		if (worker_stop)
-			break;
-		if (!(pfd.revents & POLLIN))
-			continue;
-		/* Another worker may have taken it: EAGAIN, loop. */
+		/* Non-blocking: EAGAIN when nobody is waiting, or another
+		 * worker took the connection. */
 		if ((rc = FCGX_Accept_r(&fr)) < 0) {
 			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR)
 				log_warn("event=accept_failed rc=%d", rc);
+			/* idle: records still spooled wait no longer than
+			 * they are due */
+			rc = epoll_pwait(epfd, &ev, 1, auditspool_due_ms(),
+			    &waitmask);
+			if (rc == -1 && errno != EINTR) {
+				log_error("event=poll_failed error=%s",
+				    log_quote_tmp(strerror(errno)));
+				_exit(1);
+			}
+			if (rc == 0)
+				auditspool_after_request(st, 0);
 			continue;
 		}
 		worker_handle(&fr, st, au, pol);
+		/* reads' audit records: committed before the response is
+		 * finished, unless requests are queueing (auditspool.h) */
+		auditspool_after_request(st, pending(listen_fd));
 		FCGX_Finish_r(&fr);
 	}
+	close(epfd);
+	auditspool_close(st);
 	FCGX_Free(&fr, 1);
 	auth_free(au);
 	policy_registry_free(pol);
@@ -364,12 +400,40 @@ live_current(void)
 	return n;
 }
 
+/*
+ * Replay into the trail the audit spools of workers that are gone (a
+ * crash, or a stop before their last commit). Live workers' spools are
+ * locked and left alone.
+ */
+static void
+recover_spools(const struct config *c)
+{
+	struct store	*st;
+	char		 err[256], *dir;
+	long long	 n = 0;
+
+	if ((st = store_open(c->database, (int)c->busy_timeout, err,
+	    sizeof(err))) == NULL) {
+		log_error("event=audit_spool_recovery_failed reason=%s",
+		    log_quote_tmp(err));
+		return;
+	}
+	dir = auditspool_dir(c->database);
+	if (auditspool_recover(st, dir, &n) == -1)
+		log_error("event=audit_spool_recovery_failed reason=\"a spool "
+		    "could not be replayed; it is kept\"");
+	if (n > 0)
+		log_warn("event=audit_spool_recovered records=%lld", n);
+	free(dir);
+	store_close(st);
+}
+
 /* Reap dead children; a current worker that died unasked is a restart. */
 static void
 reap(int draining)
 {
 	pid_t		pid;
-	int		status;
+	int		status, crashed = 0;
 	size_t		i;
 	uint64_t	now = util_now_us(), lived;
 
@@ -388,6 +452,7 @@ reap(int draining)
 			    WEXITSTATUS(status),
 			    (unsigned long long)(lived / 1000));
 			metrics_worker_restart();
+			crashed = 1;
 			/* A worker that dies young may die again at once:
 			 * back off, but never past 500 ms. */
 			if (lived < 1000000) {
@@ -399,6 +464,8 @@ reap(int draining)
 		}
 		workers[i] = workers[--nworkers];
 	}
+	if (crashed)
+		recover_spools(cfg);
 }
 
 static void
@@ -466,6 +533,9 @@ reload(void)
 	config_free(cfg);
 	cfg = n;
 	log_set_level(cfg->log_level);
+	/* the new generation may use another database: a new sync group */
+	if (store_share_syncs() == -1)
+		log_warn("event=sync_group_failed msg=\"commits sync alone\"");
 	generation++;
 	fast_deaths = 0;
 	next_spawn_us = 0;
@@ -523,8 +593,11 @@ server_run(struct config *c)
 
 	if (migrate(cfg, err, sizeof(err)) == -1)
 		fatalx("database %s: %s", cfg->database, err);
+	recover_spools(cfg);
 	if (metrics_init(api_nroutes) == -1)
 		fatal("metrics: mmap");
+	if (store_share_syncs() == -1)
+		fatal("sync group: mmap");
 	listen_fd = cfg->socket_path ? listen_unix(cfg) : listen_tcp(cfg);
 	if (set_nonblock(listen_fd) == -1)
 		fatal("fcntl");
@@ -548,6 +621,7 @@ server_run(struct config *c)
 	}
 
 	drain(&set);
+	recover_spools(cfg);
 	close(listen_fd);
 	if (cfg->socket_path != NULL)
 		unlink(cfg->socket_path);

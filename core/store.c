@@ -4,6 +4,11 @@
  */
 #include "autoconf.h"
 
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +18,20 @@
 #include "store.h"
 #include "util.h"
 
+/*
+ * Group sync: the workers of one server generation share this page, so
+ * that one WAL sync can stand for every commit written before it. See
+ * store_commit.
+ */
+struct syncshare {
+	pthread_mutex_t	 mu;		/* robust, process-shared */
+	uint64_t	 committed;	/* commits whose frames are written */
+	uint64_t	 synced;	/* commits known to be on the disk */
+};
+
+/* This process's group, inherited over fork; NULL: sync alone. */
+static struct syncshare	*share;
+
 struct cached {
 	const char	*sql;
 	sqlite3_stmt	*stmt;
@@ -21,6 +40,8 @@ struct cached {
 struct store {
 	sqlite3		*db;
 	int		 busy_ms;	/* give up waiting for a lock after this */
+	int		 relaxed;	/* commits skip the WAL sync */
+	unsigned long	 syncs;		/* WAL syncs made by store_commit */
 	struct cached	*cache;
 	size_t		 ncache;
 	size_t		 capcache;
@@ -94,7 +115,9 @@ store_open(const char *path, int busy_ms, char *err, size_t errlen)
 	sqlite3_busy_handler(st->db, store_busy, st);
 	snprintf(pragmas, sizeof(pragmas),
 	    "PRAGMA journal_mode=WAL;"
-	    "PRAGMA synchronous=FULL;"
+	    /* COMMIT does not wait for the disk; store_commit does, after
+	     * the write lock is released (see there) */
+	    "PRAGMA synchronous=NORMAL;"
 	    "PRAGMA foreign_keys=ON;"
 	    "PRAGMA secure_delete=ON;"
 	    "PRAGMA trusted_schema=OFF;"
@@ -251,8 +274,13 @@ store_done(sqlite3_stmt *s)
 void
 store_relaxed(struct store *st, int relaxed)
 {
-	(void)store_exec(st, relaxed ? "PRAGMA synchronous=NORMAL" :
-	    "PRAGMA synchronous=FULL", NULL, 0);
+	st->relaxed = relaxed != 0;
+}
+
+unsigned long
+store_syncs(struct store *st)
+{
+	return st->syncs;
 }
 
 int
@@ -262,9 +290,129 @@ store_begin(struct store *st)
 }
 
 int
+store_share_syncs(void)
+{
+	struct syncshare	*sh;
+	pthread_mutexattr_t	 a;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED |
+	    MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return -1;
+	if (pthread_mutexattr_init(&a) != 0 ||
+	    pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED) != 0 ||
+	    pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST) != 0 ||
+	    pthread_mutex_init(&sh->mu, &a) != 0) {
+		munmap(sh, sizeof(*sh));
+		return -1;
+	}
+	pthread_mutexattr_destroy(&a);
+	/* processes forked earlier keep the group they were given */
+	if (share != NULL)
+		munmap(share, sizeof(*share));
+	share = sh;
+	return 0;
+}
+
+/* fdatasync the WAL through SQLite's own file object. 0 or -1. */
+static int
+wal_sync(struct store *st)
+{
+	sqlite3_file	*wal = NULL;
+	int		 rc;
+
+	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_JOURNAL_POINTER,
+	    &wal) != SQLITE_OK || wal == NULL || wal->pMethods == NULL) {
+		log_error("event=store_sync_failed error=\"no WAL file\"");
+		return -1;
+	}
+	if ((rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL)) !=
+	    SQLITE_OK) {
+		log_error("event=store_sync_failed error=%s",
+		    log_quote_tmp(sqlite3_errstr(rc)));
+		return -1;
+	}
+	st->syncs++;
+	return 0;
+}
+
+/*
+ * Make this process's last commit durable, sharing syncs with the group:
+ * count the commit, then under the group's lock either find that a sync
+ * begun after it has already finished, or sync once for every commit
+ * counted so far. A commit is counted only after its frames are written,
+ * so the sync that follows covers it. A member that died holding the lock
+ * leaves it to the next one (robust mutex); its sync is simply redone.
+ */
+static int
+group_sync(struct store *st)
+{
+	uint64_t	my, upto;
+	int		rc;
+
+	my = __atomic_add_fetch(&share->committed, 1, __ATOMIC_SEQ_CST);
+	rc = pthread_mutex_lock(&share->mu);
+	if (rc == EOWNERDEAD)
+		pthread_mutex_consistent(&share->mu);
+	else if (rc != 0)
+		return wal_sync(st);
+	if (__atomic_load_n(&share->synced, __ATOMIC_SEQ_CST) >= my) {
+		pthread_mutex_unlock(&share->mu);
+		return 0;
+	}
+	upto = __atomic_load_n(&share->committed, __ATOMIC_SEQ_CST);
+	if ((rc = wal_sync(st)) == 0)
+		__atomic_store_n(&share->synced, upto, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&share->mu);
+	return rc;
+}
+
+/*
+ * Durable commit with the disk wait outside the write lock. The connection
+ * runs with synchronous=NORMAL, so COMMIT appends the transaction's frames
+ * to the WAL and releases SQLite's write lock without waiting for the
+ * disk; then, before returning, the WAL is synced here. Another process
+ * can write its transaction meanwhile, and one sync carries every frame
+ * written before it, so the workers of a server share syncs (group_sync)
+ * instead of queueing for the disk one by one under the write lock.
+ *
+ * Durability is that of synchronous=FULL for the caller: nothing is
+ * reported committed before its frames are on the disk. If a checkpoint
+ * reset the WAL in between, the frames were first copied into the database
+ * file and that file synced by the checkpoint (SQLite does both in NORMAL
+ * mode), so the transaction is on the disk either way. A failed sync
+ * returns -1: the transaction is visible but may not survive a power
+ * failure, and the caller reports the request as failed.
+ */
+int
 store_commit(struct store *st)
 {
-	return store_exec(st, "COMMIT", NULL, 0);
+	if (store_exec(st, "COMMIT", NULL, 0) == -1)
+		return -1;
+	if (st->relaxed)
+		return 0;
+	return share != NULL ? group_sync(st) : wal_sync(st);
+}
+
+int
+store_read_begin(struct store *st)
+{
+	return store_exec(st, "BEGIN DEFERRED", NULL, 0);
+}
+
+void
+store_read_end(struct store *st)
+{
+	switch (sqlite3_txn_state(st->db, NULL)) {
+	case SQLITE_TXN_NONE:
+		return;
+	case SQLITE_TXN_READ:
+		(void)store_exec(st, "COMMIT", NULL, 0);
+		return;
+	default:
+		log_error("event=store_write_in_read_snapshot");
+		(void)store_exec(st, "ROLLBACK", NULL, 0);
+	}
 }
 
 void

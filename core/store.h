@@ -1,6 +1,7 @@
 /*
  * store: the SQLite database. One connection per process, opened with WAL,
- * synchronous=FULL, foreign keys, secure_delete and a busy timeout. Numbered
+ * foreign keys, secure_delete and a busy timeout; commits are durable
+ * (store_commit syncs the WAL, see there). Numbered
  * migrations are compiled in (migrations.c) and tracked in PRAGMA
  * user_version. Prepared statements are cached per connection, keyed by the
  * SQL text the caller passes (a string literal).
@@ -46,17 +47,42 @@ int		 store_health(struct store *, char *err, size_t errlen);
 sqlite3_stmt	*store_prepare(struct store *, const char *sql);
 void		 store_done(sqlite3_stmt *);
 
-/* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1. */
+/*
+ * Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1. store_commit
+ * returns once the transaction is on the disk: COMMIT releases the write
+ * lock without waiting (synchronous=NORMAL), then the WAL is synced outside
+ * the lock, so concurrent writers share the disk's flushes. -1 when either
+ * fails (a failed sync leaves the transaction committed but not known to
+ * be durable; the caller reports failure).
+ */
 int		 store_begin(struct store *);
 int		 store_commit(struct store *);
+/*
+ * Make the processes forked from now on one sync group (store_commit):
+ * a shared page, kept until exit or replaced by the next call (a server
+ * calls it once per worker generation, so a group never spans two
+ * databases). 0 or -1 (mmap failed; commits then sync alone).
+ */
+int		 store_share_syncs(void);
+/*
+ * A read snapshot: the reads between store_read_begin and store_read_end
+ * see one state of the database and take SQLite's locks once, not once a
+ * statement. Nothing may be written inside (store_read_end rolls back and
+ * logs a write it finds). store_read_end does nothing when no transaction
+ * is open (audit_record may have ended the snapshot early).
+ */
+int		 store_read_begin(struct store *);
+void		 store_read_end(struct store *);
+/* WAL syncs store_commit has made on this connection (for tests). */
+unsigned long	 store_syncs(struct store *);
 void		 store_rollback(struct store *);
 
 /*
- * Commit durability for the next transactions: FULL (the default: every
- * commit reaches the disk before it returns) or, with relaxed set, NORMAL
- * (WAL mode: the commit survives a crash of the program, and the next
- * FULL commit takes it to the disk with it; an operating-system crash
- * could lose it). Only for records of things that changed nothing.
+ * Commit durability for the next transactions: durable (the default: every
+ * commit reaches the disk before store_commit returns) or, with relaxed
+ * set, without the sync (the commit survives a crash of the program, and
+ * the next durable commit takes it to the disk with it; an operating-system
+ * crash could lose it). Only for records of things that changed nothing.
  */
 void		 store_relaxed(struct store *, int relaxed);
 

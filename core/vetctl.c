@@ -27,6 +27,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "auditspool.h"
 #include "cli.h"
 #include "config.h"
 #include "log.h"
@@ -371,6 +372,22 @@ cmd_token_revoke(struct store *st, int argc, char **argv)
 
 /* --- audit trail ---------------------------------------------------------- */
 
+/* Replay the spools of workers that are gone, so the trail is whole. */
+static void
+recover_spools(struct store *st)
+{
+	char		*dir = auditspool_dir(g_cfg->database);
+	long long	 n = 0;
+
+	if (auditspool_recover(st, dir, &n) == -1)
+		fprintf(stderr, "vetctl: warning: an audit spool in %s could "
+		    "not be replayed\n", dir);
+	else if (n > 0)
+		fprintf(stderr, "vetctl: replayed %lld audit records left in "
+		    "spools by stopped workers\n", n);
+	free(dir);
+}
+
 static int
 cmd_audit_verify(struct store *st, int argc, char **argv)
 {
@@ -383,6 +400,7 @@ cmd_audit_verify(struct store *st, int argc, char **argv)
 
 	if (!cli_args_ok(argc, argv, 0, allowed))
 		return 2;
+	recover_spools(st);
 	if ((cp = cli_opt(argc, argv, "--checkpoint")) != NULL)
 		rc = audit_verify_checkpoint(st, cp,
 		    cli_opt(argc, argv, "--public-key"), &r, err, sizeof(err));
@@ -423,6 +441,7 @@ cmd_audit_checkpoint(struct store *st, int argc, char **argv)
 		fprintf(stderr, "vetctl: %s: cannot create (exists?)\n", out);
 		return 1;
 	}
+	recover_spools(st);
 	rc = audit_checkpoint(st, key, fp, err, sizeof(err));
 	if (fp != stdout && fclose(fp) != 0)
 		rc = -1;

@@ -50,6 +50,7 @@ DIFF_CASES=${BENCH_DIFF_CASES:-100000}
 CASE_TARGET=60
 # durable section update: share of raw single-row commits (percent)
 UPDATE_TARGET=50
+UPDATE_CLIENTS=${BENCH_UPDATE_CLIENTS:-4}
 # register query "expiring within 180 days" over REGISTER_ROWS clearances (ms)
 REGISTER_TARGET=50
 REGISTER_ROWS=${BENCH_REGISTER_ROWS:-1000000}
@@ -93,7 +94,7 @@ cleanup() {
 		kill -KILL -- "-$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
-	if [[ -n $workdir ]]; then
+	if [[ -n $workdir && -z ${BENCH_KEEP:-} ]]; then
 		rm -rf -- "$workdir"
 	fi
 }
@@ -128,7 +129,7 @@ write_vetd_config() {
 	cat >"$workdir/vetd.conf" <<-EOF
 		-- vetd configuration of the benchmark
 		listen = { socket = "vetd.sock", mode = "0660"$group }
-		workers = 2
+		workers = ${BENCH_WORKERS:-2}
 		database = "vetd.db"
 		log_level = "info"
 		session = { insecure_cookie = true }
@@ -149,6 +150,7 @@ write_vetd_config() {
 		}
 	EOF
 	"$VETCTL_BIN" -f "$workdir/vetd.conf" db migrate >/dev/null
+	[[ -z ${BENCH_SQL:-} ]] || sqlite3 "$workdir/vetd.db" "$BENCH_SQL"
 	"$VETCTL_BIN" -f "$workdir/vetd.conf" org add northbridge "Northbridge Nuclear" >/dev/null
 }
 
@@ -256,31 +258,44 @@ sign_in_as() {
 		"$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' <<<"$body")"
 }
 
-# A person and a case to read and write: the cso opens it, the applicant
-# (its person) writes a section of it.
+# A person and UPDATE_CLIENTS cases to read and write: the cso opens them,
+# the applicant (their person) writes a section of each.
 make_case() {
-	local cso_csrf app_cookie app_csrf api="http://127.0.0.1:$port/api/v1"
+	local i cso_csrf app_cookie app_csrf api="http://127.0.0.1:$port/api/v1"
 	read -r cso_cookie cso_csrf <<<"$(sign_in_as northbridge-cso)"
 	read -r app_cookie app_csrf <<<"$(sign_in_as northbridge-applicant)"
 	[[ -n $cso_cookie && -n $app_cookie ]] || die "could not sign in for the case benchmarks"
 	curl -sf -o /dev/null -H 'Content-Type: application/json' -H "Cookie: $cso_cookie" \
 		-H "X-CSRF-Token: $cso_csrf" -d '{"name":"Bench Person","date_of_birth":"1985-03-14","citizenships":["CA"],"username":"northbridge-applicant"}' \
 		"$api/persons" || die "could not create the person"
-	curl -sf -o /dev/null -H 'Content-Type: application/json' -H "Cookie: $cso_cookie" \
-		-H "X-CSRF-Token: $cso_csrf" -d '{"person_id":1,"kind":"new","level":"SECRET"}' \
-		"$api/cases" || die "could not open the case"
+	for ((i = 1; i <= UPDATE_CLIENTS; i++)); do
+		curl -sf -o /dev/null -H 'Content-Type: application/json' -H "Cookie: $cso_cookie" \
+			-H "X-CSRF-Token: $cso_csrf" -d '{"person_id":1,"kind":"new","level":"SECRET"}' \
+			"$api/cases" || die "could not open case $i"
+	done
 	printf 'wrk.headers["Cookie"] = "%s"\n' "$cso_cookie" >"$workdir/case.lua"
 	cat >"$workdir/update.lua.in" <<-EOF
-		-- one durable section update after another, each with the version
-		-- the previous one returned, from the version stored now
-		local v = @VERSION@
+		-- durable section updates: each wrk thread is one client with one
+		-- connection, writing the residences of its own case (1, 2, ...)
+		-- one update after another, each with the version the previous
+		-- one returned, starting from the versions stored now
+		local versions = { @VERSIONS@ }
+		local n = 0
+		setup = function(thread)
+		  n = n + 1
+		  thread:set("case_id", n)
+		end
+		init = function(args)
+		  v = versions[case_id]
+		  path = "/api/v1/cases/" .. case_id .. "/sections/residences"
+		end
 		wrk.method = "PUT"
 		wrk.headers["Content-Type"] = "application/json"
 		wrk.headers["Cookie"] = "$app_cookie"
 		wrk.headers["X-CSRF-Token"] = "$app_csrf"
 		request = function()
 		  wrk.body = '{"version":' .. v .. ',"data":[{"from":"2015-01-01","country":"CA","address":"' .. v .. ' Main St"}]}'
-		  return wrk.format(nil, "/api/v1/cases/1/sections/residences")
+		  return wrk.format(nil, path)
 		end
 		response = function(status, headers, body)
 		  local n = body:match('"version":(%d+)')
@@ -437,15 +452,19 @@ measure_case() {
 	record case "$1" "$rate"
 }
 
-# Durable section updates per second, one client (each a transaction with
-# its case event and audit row), and raw single-row commits in the same
-# directory.
+# Durable section updates per second from UPDATE_CLIENTS clients, each
+# with one connection and its own case, one update after another (each a
+# transaction with its case event and audit row, committed with fsync);
+# and raw single-row durable commits by one writer in the same directory.
 measure_update() {
-	local out rate raw v
-	v=$(sqlite3 "$workdir/vetd.db" "SELECT coalesce(max(version), 0) FROM case_sections WHERE case_id = 1 AND name = 'residences'")
-	sed "s/@VERSION@/$v/" "$workdir/update.lua.in" >"$workdir/update.lua"
-	out=$("$WRK_BIN" -t1 -c1 -d"${DURATION}s" -s "$workdir/update.lua" \
-		"http://127.0.0.1:$port/api/v1/cases/1/sections/residences")
+	local out rate raw i v versions=""
+	for ((i = 1; i <= UPDATE_CLIENTS; i++)); do
+		v=$(sqlite3 -cmd ".timeout 10000" "$workdir/vetd.db" "SELECT coalesce(max(version), 0) FROM case_sections WHERE case_id = $i AND name = 'residences'")
+		versions+="$v, "
+	done
+	sed "s/@VERSIONS@/$versions/" "$workdir/update.lua.in" >"$workdir/update.lua"
+	out=$("$WRK_BIN" -t"$UPDATE_CLIENTS" -c"$UPDATE_CLIENTS" -d"${DURATION}s" \
+		-s "$workdir/update.lua" "http://127.0.0.1:$port/api/v1/cases/1/sections/residences")
 	if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
 		die "errors while measuring section updates:
 $out"
@@ -486,6 +505,13 @@ measure_register() {
 		register "$(median "$times")" "$REGISTER_ROWS"
 }
 
+# True when measurement $1 is to be taken: BENCH_ONLY, when set, names the
+# ones wanted (e.g. BENCH_ONLY="case update"); the bare responder, every
+# ratio's reference, is always measured.
+wanted() {
+	[[ -z ${BENCH_ONLY:-} || $1 == bare || " $BENCH_ONLY " == *" $1 "* ]]
+}
+
 # "met" when awk's condition on r and t holds, else "MISSED".
 verdict() {
 	if awk -v r="$1" -v t="$2" "BEGIN { exit !($3) }"; then
@@ -520,32 +546,25 @@ main() {
 	wrk_rate /bare 1 >/dev/null
 
 	for ((round = 1; round <= ROUNDS; round++)); do
-		measure_health "$round"
-		measure_bare "$round"
-		measure_me "$round"
-		measure_signin "$round"
-		measure_ldapwhoami "$round"
-		measure_rawbind "$round"
-		measure_policy_calls "$round"
-		measure_policy_diff "$round"
-		measure_case "$round"
-		measure_update "$round"
-		measure_register "$round"
+		for m in health bare me signin ldapwhoami rawbind policy_calls \
+		    policy_diff case update register; do
+			if wanted "$m"; then "measure_$m" "$round"; fi
+		done
 	done
 
-	health=$(median "${results[health]}")
-	bare=$(median "${results[bare]}")
-	me=$(median "${results[me]}")
-	signin=$(median "${results[signin]}")
-	whoami=$(median "${results[whoami]}")
-	rawbind=$(median "${results[rawbind]}")
-	adjud=$(median "${results[adjudicate]}")
-	adjref=$(median "${results[adjref]}")
-	diffs=$(median "${results[diff]}")
-	casers=$(median "${results[case]}")
-	updates=$(median "${results[update]}")
-	raws=$(median "${results[raw]}")
-	regms=$(median "${results[register]}")
+	health=$(median "${results[health]:-}")
+	bare=$(median "${results[bare]:-}")
+	me=$(median "${results[me]:-}")
+	signin=$(median "${results[signin]:-}")
+	whoami=$(median "${results[whoami]:-}")
+	rawbind=$(median "${results[rawbind]:-}")
+	adjud=$(median "${results[adjudicate]:-}")
+	adjref=$(median "${results[adjref]:-}")
+	diffs=$(median "${results[diff]:-}")
+	casers=$(median "${results[case]:-}")
+	updates=$(median "${results[update]:-}")
+	raws=$(median "${results[raw]:-}")
+	regms=$(median "${results[register]:-}")
 	case_ratio=$(awk -v h="$casers" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
 	upd_ratio=$(awk -v u="$updates" -v r="$raws" 'BEGIN { printf "%.1f", 100 * u / r }')
 	v6=$(verdict "$case_ratio" "$CASE_TARGET" 'r >= t')
@@ -579,7 +598,7 @@ main() {
 	printf '%-32s %12.2f s %10s %8s\n' "policy diff, $DIFF_CASES cases" "$diffs" "<= ${DIFF_TARGET} s" "$v5"
 	printf '%-32s %10.1f req/s %10s %8s\n' "GET /api/v1/cases/{id} (audited)" "$casers" - -
 	printf '%-32s %14s   %10s %8s\n' "case read / bare" "$case_ratio %" ">= $CASE_TARGET %" "$v6"
-	printf '%-32s %10.1f /s   %10s %8s\n' "durable section update" "$updates" - -
+	printf '%-32s %10.1f /s   %10s %8s\n' "section update, $UPDATE_CLIENTS clients" "$updates" - -
 	printf '%-32s %10.1f /s   %10s %8s\n' "raw single-row commits" "$raws" - -
 	printf '%-32s %14s   %10s %8s\n' "update / raw commit" "$upd_ratio %" ">= $UPDATE_TARGET %" "$v7"
 	printf '%-32s %11.3f ms %10s %8s\n' "register: expiring in 180 days" "$regms" "<= ${REGISTER_TARGET} ms" "$v8"

@@ -1,7 +1,12 @@
 /*
  * Unit tests of store, on a database in a temporary directory: opening
- * (and failing to open), the connection pragmas (WAL, synchronous=FULL,
- * foreign keys, secure_delete), migrations (all applied once, none on the
+ * (and failing to open), the connection pragmas (WAL, synchronous=NORMAL
+ * with store_commit syncing the WAL itself, foreign keys, secure_delete),
+ * durable commits (one WAL sync each, none when relaxed, none for a failed
+ * COMMIT), the sync group (processes forked after store_share_syncs
+ * committing at once: every row there, never more syncs than commits),
+ * read snapshots (one state for every read, no writes inside, ending
+ * harmlessly when none is open), migrations (all applied once, none on the
  * second run, the version reached is store_schema_latest()), store_health
  * and store_migrate refusing a database whose schema is newer than the
  * program, the prepared statement cache (same statement for the same SQL
@@ -12,6 +17,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -117,7 +123,8 @@ Test(store, pragmas_set)
 	cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
 	cr_assert_str_eq((const char *)sqlite3_column_text(s, 0), "wal");
 	sqlite3_finalize(s);
-	cr_assert_eq(query_int(st, "PRAGMA synchronous"), 2, "not FULL");
+	/* NORMAL: COMMIT leaves the sync to store_commit */
+	cr_assert_eq(query_int(st, "PRAGMA synchronous"), 1, "not NORMAL");
 	cr_assert_eq(query_int(st, "PRAGMA foreign_keys"), 1);
 	cr_assert_eq(query_int(st, "PRAGMA secure_delete"), 1);
 	cr_assert_eq(query_int(st, "PRAGMA trusted_schema"), 0);
@@ -416,4 +423,113 @@ Test(store, begin_immediate_takes_the_write_lock)
 Test(store, close_null)
 {
 	store_close(NULL);
+}
+
+Test(store, commit_syncs_the_wal_unless_relaxed)
+{
+	st = open_db();
+	cr_assert_eq(store_exec(st, "CREATE TABLE t (x INTEGER)", err,
+		     sizeof(err)), 0, "%s", err);
+	cr_assert_eq(store_syncs(st), 0);
+	cr_assert_eq(store_begin(st), 0);
+	cr_assert_eq(store_exec(st, "INSERT INTO t VALUES (1)", NULL, 0), 0);
+	cr_assert_eq(store_commit(st), 0);
+	cr_assert_eq(store_syncs(st), 1, "a durable commit syncs once");
+	store_relaxed(st, 1);
+	cr_assert_eq(store_begin(st), 0);
+	cr_assert_eq(store_exec(st, "INSERT INTO t VALUES (2)", NULL, 0), 0);
+	cr_assert_eq(store_commit(st), 0);
+	store_relaxed(st, 0);
+	cr_assert_eq(store_syncs(st), 1, "a relaxed commit does not sync");
+	cr_assert_eq(store_commit(st), -1, "COMMIT with no transaction");
+	cr_assert_eq(store_syncs(st), 1, "nothing committed, nothing synced");
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM t"), 2);
+}
+
+/*
+ * Children forked after store_share_syncs commit at the same time, each
+ * on its own connection. Every row must be there, and the group never
+ * syncs more often than it commits (each child reports its syncs in its
+ * exit status).
+ */
+Test(store, sync_group_shares_syncs_and_loses_nothing)
+{
+	enum { CHILDREN = 4, COMMITS = 50 };
+	pid_t pids[CHILDREN];
+	int i, status;
+	long syncs = 0;
+
+	st = open_db();
+	cr_assert_eq(store_exec(st, "CREATE TABLE t (x INTEGER)", err,
+		     sizeof(err)), 0, "%s", err);
+	cr_assert_eq(store_share_syncs(), 0);
+	for (i = 0; i < CHILDREN; i++) {
+		cr_assert_neq(pids[i] = fork(), -1);
+		if (pids[i] == 0) {
+			struct store *c = store_open(dbpath, 10000, err,
+			    sizeof(err));
+			int k;
+
+			if (c == NULL)
+				_exit(255);
+			for (k = 0; k < COMMITS; k++) {
+				if (store_begin(c) == -1 ||
+				    store_exec(c, "INSERT INTO t VALUES (1)",
+				    NULL, 0) == -1 || store_commit(c) == -1)
+					_exit(255);
+			}
+			_exit((int)store_syncs(c));
+		}
+	}
+	for (i = 0; i < CHILDREN; i++) {
+		cr_assert_eq(waitpid(pids[i], &status, 0), pids[i]);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) != 255,
+			  "child %d failed", i);
+		syncs += WEXITSTATUS(status);
+	}
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM t"),
+		     CHILDREN * COMMITS);
+	cr_assert_leq(syncs, CHILDREN * COMMITS, "more syncs than commits");
+	cr_assert_gt(syncs, 0, "no child synced at all");
+}
+
+Test(store, read_snapshot_sees_one_state)
+{
+	struct store *other;
+
+	st = open_db();
+	cr_assert_eq(store_exec(st, "CREATE TABLE t (x INTEGER)", err,
+		     sizeof(err)), 0, "%s", err);
+	other = open_db();
+	cr_assert_eq(store_read_begin(st), 0);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM t"), 0);
+	/* another connection commits while the snapshot is open */
+	cr_assert_eq(store_begin(other), 0);
+	cr_assert_eq(store_exec(other, "INSERT INTO t VALUES (1)", NULL, 0),
+		     0);
+	cr_assert_eq(store_commit(other), 0);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM t"), 0,
+		     "the snapshot moved");
+	cr_assert_eq(store_begin(st), -1, "a write transaction inside it");
+	store_read_end(st);
+	cr_assert(sqlite3_get_autocommit(store_db(st)));
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM t"), 1);
+	store_read_end(st);		/* none open: harmless */
+	cr_assert(sqlite3_get_autocommit(store_db(st)));
+	store_close(other);
+}
+
+Test(store, read_snapshot_end_undoes_a_stray_write)
+{
+	st = open_db();
+	cr_assert_eq(store_exec(st, "CREATE TABLE t (x INTEGER)", err,
+		     sizeof(err)), 0, "%s", err);
+	cr_assert_eq(store_read_begin(st), 0);
+	cr_assert_eq(store_exec(st, "INSERT INTO t VALUES (1)", NULL, 0), 0);
+	fixture_quiet(1);
+	store_read_end(st);
+	fixture_quiet(0);
+	cr_assert(sqlite3_get_autocommit(store_db(st)));
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM t"), 0,
+		     "a write inside a read snapshot was kept");
 }

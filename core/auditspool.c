@@ -1,0 +1,457 @@
+/*
+ * auditspool: group commit for the audit records of reads and refusals.
+ * See auditspool.h.
+ *
+ * Spool file format: one record a line, each a compact JSON object
+ * {"seq":N,"ts":"...","actor":"...","org_id":N|null,"action":"...",
+ * "target":"...","addr":"...","rid":"...","detail":"<canonical text>"}.
+ * jansson escapes newlines inside strings, so a line is a record. A line
+ * that does not parse (a write torn by a power failure) is skipped and
+ * counted in the log; nothing personal is logged.
+ */
+#include "autoconf.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "auditspool.h"
+#include "log.h"
+#include "util.h"
+
+#define SPOOL_PREFIX	"spool-"
+
+struct spool {
+	char		*dir;
+	char		*path;
+	char		*name;		/* file name: the key in audit_spools */
+	int		 fd;
+	off_t		 size;		/* bytes written since the last commit */
+	long long	 seq;		/* last record written */
+	json_t		*pending;	/* records written, not yet committed */
+	uint64_t	 oldest_us;	/* when the first pending was written */
+};
+
+/* This process's spool; owned by auditspool_open/auditspool_close. */
+static struct spool	*sp;
+
+static uint64_t
+mono_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void
+spool_free(struct spool *s)
+{
+	if (s == NULL)
+		return;
+	if (s->fd != -1)
+		close(s->fd);
+	json_decref(s->pending);
+	free(s->dir);
+	free(s->path);
+	free(s->name);
+	free(s);
+}
+
+char *
+auditspool_dir(const char *database)
+{
+	return xasprintf("%s.spool", database);
+}
+
+int
+auditspool_open(const char *dir)
+{
+	unsigned char	 rnd[8];
+	char		 hex[sizeof(rnd) * 2 + 1], name[64], tmpname[80];
+	char		*tmp;
+	struct spool	*s;
+
+	if (sp != NULL)
+		return 0;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		log_error("event=audit_spool_failed error=%s",
+		    log_quote_tmp(strerror(errno)));
+		return -1;
+	}
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+	snprintf(name, sizeof(name), SPOOL_PREFIX "%ld-%s", (long)getpid(),
+	    hex);
+	s = xcalloc(1, sizeof(*s));
+	s->fd = -1;
+	s->dir = xstrdup(dir);
+	s->name = xstrdup(name);
+	s->path = xasprintf("%s/%s", dir, name);
+	s->pending = json_array();
+	/* locked before it has the name recovery looks for */
+	snprintf(tmpname, sizeof(tmpname), "new-%s", name);
+	tmp = xasprintf("%s/%s", dir, tmpname);
+	if ((s->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_APPEND |
+	    O_CLOEXEC, 0600)) == -1 || flock(s->fd, LOCK_EX | LOCK_NB) == -1 ||
+	    rename(tmp, s->path) == -1) {
+		log_error("event=audit_spool_failed error=%s",
+		    log_quote_tmp(strerror(errno)));
+		if (s->fd != -1)
+			unlink(tmp);
+		free(tmp);
+		spool_free(s);
+		return -1;
+	}
+	free(tmp);
+	sp = s;
+	return 0;
+}
+
+int
+auditspool_add(const struct audit_event *ev)
+{
+	json_t	*rec;
+	char	*detail, *line = NULL, ts[40];
+	size_t	 len;
+	ssize_t	 n;
+	int	 rc = -1;
+
+	if (sp == NULL)
+		return 1;
+	if ((detail = audit_detail_text(ev->detail)) == NULL)
+		return -1;
+	util_now_iso(ts, sizeof(ts));
+	rec = json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s}",
+	    "seq", (json_int_t)(sp->seq + 1), "ts", ts,
+	    "actor", ev->actor ? ev->actor : "system",
+	    "org_id", ev->org_id ? json_integer(ev->org_id) : json_null(),
+	    "action", ev->action, "target", ev->target ? ev->target : "",
+	    "addr", ev->client_addr ? ev->client_addr : "",
+	    "rid", ev->request_id ? ev->request_id : "", "detail", detail);
+	free(detail);
+	if (rec == NULL || (line = json_dumps(rec, JSON_COMPACT)) == NULL)
+		goto out;
+	len = strlen(line);
+	line = xrealloc(line, len + 2);
+	line[len++] = '\n';
+	line[len] = '\0';
+	if ((n = write(sp->fd, line, len)) != (ssize_t)len) {
+		/* leave no torn line for the next record to run into */
+		log_error("event=audit_spool_write_failed error=%s",
+		    log_quote_tmp(n == -1 ? strerror(errno) : "short write"));
+		if (n > 0 && ftruncate(sp->fd, sp->size) == -1)
+			log_error("event=audit_spool_truncate_failed");
+		goto out;
+	}
+	sp->size += (off_t)len;
+	sp->seq++;
+	if (json_array_size(sp->pending) == 0)
+		sp->oldest_us = mono_us();
+	json_array_append(sp->pending, rec);
+	rc = 0;
+out:
+	json_decref(rec);
+	free(line);
+	return rc;
+}
+
+/* Borrow an audit_event from a spooled record. 0, or -1 if malformed. */
+static int
+rec_event(json_t *rec, struct audit_event *ev, const char **ts,
+    const char **detail, long long *seq)
+{
+	json_t	*org = json_object_get(rec, "org_id");
+
+	memset(ev, 0, sizeof(*ev));
+	*ts = json_string_value(json_object_get(rec, "ts"));
+	*detail = json_string_value(json_object_get(rec, "detail"));
+	ev->actor = json_string_value(json_object_get(rec, "actor"));
+	ev->action = json_string_value(json_object_get(rec, "action"));
+	ev->target = json_string_value(json_object_get(rec, "target"));
+	ev->client_addr = json_string_value(json_object_get(rec, "addr"));
+	ev->request_id = json_string_value(json_object_get(rec, "rid"));
+	*seq = json_integer_value(json_object_get(rec, "seq"));
+	if (json_is_integer(org))
+		ev->org_id = json_integer_value(org);
+	else if (!json_is_null(org))
+		return -1;
+	if (*ts == NULL || *detail == NULL || ev->actor == NULL ||
+	    ev->action == NULL || ev->target == NULL ||
+	    ev->client_addr == NULL || ev->request_id == NULL || *seq < 1)
+		return -1;
+	return 0;
+}
+
+/* Record in audit_spools that name is committed up to seq (in the
+ * caller's transaction). 0 or -1. */
+static int
+mark(struct store *st, const char *name, long long seq)
+{
+	static const char sql[] = "INSERT INTO audit_spools (name, seq)"
+	    " VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq";
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, seq);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	store_done(s);
+	return rc;
+}
+
+static int
+unmark(struct store *st, const char *name)
+{
+	static const char sql[] = "DELETE FROM audit_spools WHERE name = ?";
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	store_done(s);
+	return rc;
+}
+
+int
+auditspool_flush(struct store *st)
+{
+	struct audit_event	 ev;
+	const char		*ts, *detail;
+	long long		 seq = 0;
+	size_t			 i;
+	json_t			*rec;
+
+	if (sp == NULL || json_array_size(sp->pending) == 0)
+		return 0;
+	/* a record of reads: no fsync of its own (see audit_record) */
+	store_relaxed(st, 1);
+	if (store_begin(st) == -1)
+		goto fail;
+	json_array_foreach(sp->pending, i, rec) {
+		if (rec_event(rec, &ev, &ts, &detail, &seq) == -1 ||
+		    audit_append_at(st, &ev, ts, detail) == -1)
+			goto fail;
+	}
+	if (mark(st, sp->name, seq) == -1 || store_commit(st) == -1)
+		goto fail;
+	store_relaxed(st, 0);
+	json_array_clear(sp->pending);
+	/* committed: the lines are no longer needed (a crash before this
+	 * truncation is harmless, the replay skips them by sequence) */
+	if (ftruncate(sp->fd, 0) == -1)
+		log_warn("event=audit_spool_truncate_failed");
+	else
+		sp->size = 0;
+	return 0;
+fail:
+	store_rollback(st);
+	store_relaxed(st, 0);
+	log_warn("event=audit_spool_flush_failed pending=%zu",
+	    json_array_size(sp->pending));
+	return -1;
+}
+
+void
+auditspool_after_request(struct store *st, int busy)
+{
+	size_t	n;
+
+	if (sp == NULL || (n = json_array_size(sp->pending)) == 0)
+		return;
+	if (busy && n < SPOOL_BATCH &&
+	    mono_us() - sp->oldest_us < (uint64_t)SPOOL_AGE_MS * 1000)
+		return;
+	(void)auditspool_flush(st);
+}
+
+int
+auditspool_due_ms(void)
+{
+	uint64_t	age;
+
+	if (sp == NULL || json_array_size(sp->pending) == 0)
+		return -1;
+	age = mono_us() - sp->oldest_us;
+	if (age >= (uint64_t)SPOOL_AGE_MS * 1000)
+		return 0;
+	return (int)(((uint64_t)SPOOL_AGE_MS * 1000 - age) / 1000) + 1;
+}
+
+void
+auditspool_close(struct store *st)
+{
+	if (sp == NULL)
+		return;
+	if (auditspool_flush(st) == 0) {
+		/* everything is in the trail: the spool and its mark go */
+		unlink(sp->path);
+		store_relaxed(st, 1);
+		if (store_begin(st) == -1 || unmark(st, sp->name) == -1 ||
+		    store_commit(st) == -1)
+			store_rollback(st);
+		store_relaxed(st, 0);
+	}
+	spool_free(sp);
+	sp = NULL;
+}
+
+/* Bytes in spool file dir/name, or 0 when it is gone. */
+static off_t
+spool_size(const char *dir, const char *name)
+{
+	struct stat	 sb;
+	char		*path = xasprintf("%s/%s", dir, name);
+	int		 rc = stat(path, &sb);
+
+	free(path);
+	return rc == 0 ? sb.st_size : 0;
+}
+
+int
+auditspool_settle(struct store *st, int max_ms)
+{
+	uint64_t	 deadline;
+	DIR		*d;
+	struct dirent	*e;
+	int		 waiting;
+
+	if (sp == NULL)
+		return 0;
+	(void)auditspool_flush(st);
+	deadline = mono_us() + (uint64_t)max_ms * 1000;
+	for (;;) {
+		waiting = 0;
+		if ((d = opendir(sp->dir)) == NULL)
+			return 0;
+		while ((e = readdir(d)) != NULL) {
+			if (strncmp(e->d_name, SPOOL_PREFIX,
+			    strlen(SPOOL_PREFIX)) != 0 ||
+			    strcmp(e->d_name, sp->name) == 0)
+				continue;
+			if (spool_size(sp->dir, e->d_name) > 0)
+				waiting = 1;
+		}
+		closedir(d);
+		if (!waiting)
+			return 0;
+		if (mono_us() >= deadline)
+			return 1;
+		usleep(1000);
+	}
+}
+
+/*
+ * Replay one ownerless spool (fd open on it, locked) named name: every
+ * record past the committed sequence, in one durable transaction that
+ * also drops its mark. 0 or -1.
+ */
+static int
+replay(struct store *st, int fd, const char *name, long long *records)
+{
+	static const char done_sql[] =
+	    "SELECT seq FROM audit_spools WHERE name = ?";
+	struct audit_event	 ev;
+	const char		*ts, *detail;
+	sqlite3_stmt		*s;
+	long long		 done = 0, seq, added = 0, bad = 0;
+	char			*line = NULL;
+	size_t			 cap = 0;
+	ssize_t			 n;
+	json_t			*rec;
+	FILE			*f;
+	int			 dupfd, rc = -1;
+
+	if ((dupfd = dup(fd)) == -1 || (f = fdopen(dupfd, "r")) == NULL) {
+		if (dupfd != -1)
+			close(dupfd);
+		return -1;
+	}
+	if (store_begin(st) == -1)
+		goto out;
+	if ((s = store_prepare(st, done_sql)) == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		done = sqlite3_column_int64(s, 0);
+	store_done(s);
+	while ((n = getline(&line, &cap, f)) > 0) {
+		rec = json_loadb(line, (size_t)n, 0, NULL);
+		if (rec == NULL || rec_event(rec, &ev, &ts, &detail, &seq) ==
+		    -1) {
+			bad++;
+			json_decref(rec);
+			continue;
+		}
+		if (seq > done) {
+			if (audit_append_at(st, &ev, ts, detail) == -1) {
+				json_decref(rec);
+				goto out;
+			}
+			added++;
+		}
+		json_decref(rec);
+	}
+	if (ferror(f) || unmark(st, name) == -1 || store_commit(st) == -1)
+		goto out;
+	if (bad > 0)
+		log_warn("event=audit_spool_bad_lines spool=%s lines=%lld",
+		    log_quote_tmp(name), bad);
+	*records += added;
+	rc = 0;
+out:
+	if (rc == -1)
+		store_rollback(st);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+int
+auditspool_recover(struct store *st, const char *dir, long long *records)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*path;
+	int		 fd, rc = 0;
+
+	*records = 0;
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, SPOOL_PREFIX, strlen(SPOOL_PREFIX)) != 0 ||
+		    (sp != NULL && strcmp(e->d_name, sp->name) == 0))
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) ==
+		    -1) {
+			free(path);
+			continue;
+		}
+		/* a live owner holds the lock: not ours to touch */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			if (replay(st, fd, e->d_name, records) == 0)
+				unlink(path);
+			else
+				rc = -1;
+		}
+		close(fd);
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}

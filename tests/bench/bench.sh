@@ -15,7 +15,10 @@
 # Environment: VETD_BIN, VETCTL_BIN, BARE_BIN, VETD_SRCDIR (set by make
 # bench), NGINX_BIN (default /usr/sbin/nginx), WRK_BIN
 # (default wrk), BENCH_ROUNDS (5), BENCH_DURATION (seconds a round, 5),
-# BENCH_THREADS (2), BENCH_CONNECTIONS (32).
+# BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_WORKERS (vetd's workers,
+# 2), BENCH_UPDATE_CLIENTS (4), BENCH_ONLY (names of the measurements to
+# take, e.g. "case update"; the bare responder is always measured),
+# BENCH_KEEP (set: keep the temporary directory, to read its logs).
 set -euo pipefail
 shopt -u patsub_replacement 2>/dev/null || true
 export LC_ALL=C
@@ -150,7 +153,6 @@ write_vetd_config() {
 		}
 	EOF
 	"$VETCTL_BIN" -f "$workdir/vetd.conf" db migrate >/dev/null
-	[[ -z ${BENCH_SQL:-} ]] || sqlite3 "$workdir/vetd.db" "$BENCH_SQL"
 	"$VETCTL_BIN" -f "$workdir/vetd.conf" org add northbridge "Northbridge Nuclear" >/dev/null
 }
 

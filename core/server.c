@@ -350,6 +350,12 @@ worker_main(void)
 		/* reads' audit records: committed before the response is
 		 * finished, unless requests are queueing (auditspool.h) */
 		auditspool_after_request(st, pending(listen_fd));
+		/* On a unix socket, close at once: libfcgi would otherwise
+		 * shut the socket down and wait for nginx to close its end
+		 * (against TCP resets), keeping the worker from the next
+		 * request. What the handler left of the body was drained. */
+		if (cfg->socket_path != NULL)
+			FCGX_Detach(&fr);
 		FCGX_Finish_r(&fr);
 	}
 	close(epfd);

@@ -93,12 +93,12 @@ row_hash(const unsigned char prev[32], const struct row *r,
 int
 audit_append(struct store *st, const struct audit_event *ev)
 {
-	return audit_append_at(st, ev, NULL, NULL);
+	return audit_append_at(st, ev, NULL, NULL, NULL);
 }
 
 int
 audit_append_at(struct store *st, const struct audit_event *ev,
-    const char *when, const char *detail_text)
+    const char *when, const char *detail_text, struct audit_head *head)
 {
 	static const char head_sql[] =
 	    "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1";
@@ -111,22 +111,27 @@ audit_append_at(struct store *st, const struct audit_event *ev,
 	struct row	 r;
 	int		 rc = -1;
 
-	if ((s = store_prepare(st, head_sql)) == NULL)
-		return -1;
 	r.id = 1;
-	switch (sqlite3_step(s)) {
-	case SQLITE_ROW:
-		r.id = sqlite3_column_int64(s, 0) + 1;
-		if (sqlite3_column_bytes(s, 1) == 32)
-			memcpy(prev, sqlite3_column_blob(s, 1), 32);
-		break;
-	case SQLITE_DONE:
-		break;
-	default:
+	if (head != NULL && head->known) {
+		r.id = head->id + 1;
+		memcpy(prev, head->hash, 32);
+	} else {
+		if ((s = store_prepare(st, head_sql)) == NULL)
+			return -1;
+		switch (sqlite3_step(s)) {
+		case SQLITE_ROW:
+			r.id = sqlite3_column_int64(s, 0) + 1;
+			if (sqlite3_column_bytes(s, 1) == 32)
+				memcpy(prev, sqlite3_column_blob(s, 1), 32);
+			break;
+		case SQLITE_DONE:
+			break;
+		default:
+			store_done(s);
+			return -1;
+		}
 		store_done(s);
-		return -1;
 	}
-	store_done(s);
 
 	if (when != NULL)
 		snprintf(ts, sizeof(ts), "%s", when);
@@ -167,6 +172,11 @@ audit_append_at(struct store *st, const struct audit_event *ev,
 	if (rc == -1)
 		log_error("event=audit_append_failed error=%s",
 		    log_quote_tmp(sqlite3_errmsg(store_db(st))));
+	else if (head != NULL) {
+		head->known = 1;
+		head->id = r.id;
+		memcpy(head->hash, hash, 32);
+	}
 	store_done(s);
 out:
 	free(detail);

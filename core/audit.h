@@ -30,13 +30,23 @@ struct audit_event {
  * IMMEDIATE), which orders the chain. 0 or -1. */
 int	audit_append(struct store *, const struct audit_event *);
 
+/* The chain's last id and hash, carried through a batch of appends in one
+ * transaction so each need not read it back; start with known = 0. */
+struct audit_head {
+	int		known;
+	long long	id;
+	unsigned char	hash[32];
+};
+
 /*
  * audit_append with the event's time (ISO 8601 UTC as util_now_iso writes
  * it) and its detail as canonical text (audit_detail_text) given; either
- * may be NULL for now / ev->detail. For records replayed from a spool.
+ * may be NULL for now / ev->detail. head, when not NULL, carries the
+ * chain's head from one call to the next within the caller's transaction
+ * (it must not be reused after a rollback). For spooled records.
  */
 int	audit_append_at(struct store *, const struct audit_event *,
-	    const char *when, const char *detail_text);
+	    const char *when, const char *detail_text, struct audit_head *);
 
 /* The canonical text of a detail (compact, sorted keys, ASCII; "{}" for
  * NULL), as the chain hashes it. Caller frees; NULL on error. */

@@ -31,6 +31,15 @@
 
 #define SPOOL_PREFIX	"spool-"
 
+/* A record written to the spool and not yet committed: the event's
+ * fields, all in one allocation (blob). */
+struct rec {
+	long long	 seq;
+	long long	 org_id;	/* 0: none */
+	const char	*ts, *actor, *action, *target, *addr, *rid, *detail;
+	char		*blob;
+};
+
 struct spool {
 	char		*dir;
 	char		*path;
@@ -38,7 +47,10 @@ struct spool {
 	int		 fd;
 	off_t		 size;		/* bytes written since the last commit */
 	long long	 seq;		/* last record written */
-	json_t		*pending;	/* records written, not yet committed */
+	struct rec	*pending;	/* written, not yet committed */
+	size_t		 npending;
+	size_t		 cappending;
+	struct buf	 line;		/* reused for each line written */
 	uint64_t	 oldest_us;	/* when the first pending was written */
 };
 
@@ -55,13 +67,25 @@ mono_us(void)
 }
 
 static void
+pending_clear(struct spool *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->npending; i++)
+		free(s->pending[i].blob);
+	s->npending = 0;
+}
+
+static void
 spool_free(struct spool *s)
 {
 	if (s == NULL)
 		return;
 	if (s->fd != -1)
 		close(s->fd);
-	json_decref(s->pending);
+	pending_clear(s);
+	free(s->pending);
+	util_buf_free(&s->line);
 	free(s->dir);
 	free(s->path);
 	free(s->name);
@@ -98,7 +122,7 @@ auditspool_open(const char *dir)
 	s->dir = xstrdup(dir);
 	s->name = xstrdup(name);
 	s->path = xasprintf("%s/%s", dir, name);
-	s->pending = json_array();
+	util_buf_init(&s->line);
 	/* locked before it has the name recovery looks for */
 	snprintf(tmpname, sizeof(tmpname), "new-%s", name);
 	tmp = xasprintf("%s/%s", dir, tmpname);
@@ -118,57 +142,183 @@ auditspool_open(const char *dir)
 	return 0;
 }
 
+/*
+ * Append s to b as a JSON string. Returns -1, having added nothing of it,
+ * when s has a byte outside ASCII: the caller then lets jansson write the
+ * line, which checks and keeps UTF-8.
+ */
+static int
+json_ascii(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char	*p, *run;
+	char			 u[6] = { '\\', 'u', '0', '0', 0, 0 };
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p >= 0x80)
+			return -1;
+	util_buf_add(b, "\"", 1);
+	for (p = run = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p != '"' && *p != '\\' && *p >= 0x20 && *p != 0x7f)
+			continue;
+		util_buf_add(b, run, (size_t)(p - run));
+		if (*p == '"' || *p == '\\') {
+			util_buf_add(b, "\\", 1);
+			util_buf_add(b, p, 1);
+		} else {
+			u[4] = hex[*p >> 4];
+			u[5] = hex[*p & 0xf];
+			util_buf_add(b, u, sizeof(u));
+		}
+		run = p + 1;
+	}
+	util_buf_add(b, run, (size_t)(p - run));
+	util_buf_add(b, "\"", 1);
+	return 0;
+}
+
+/* Append v in decimal. */
+static void
+add_ll(struct buf *b, long long v)
+{
+	char	num[24];
+	int	n;
+
+	n = snprintf(num, sizeof(num), "%lld", v);
+	util_buf_add(b, num, (size_t)n);
+}
+
+/* The spool line of r into b (cleared first), newline included. */
+static int
+rec_line(const struct rec *r, struct buf *b)
+{
+	const char	*keys[] = { "ts", "actor", "action", "target", "addr",
+			    "rid", "detail" };
+	const char	*vals[] = { r->ts, r->actor, r->action, r->target,
+			    r->addr, r->rid, r->detail };
+	json_t		*o;
+	char		*text;
+	size_t		 i;
+
+	util_buf_reset(b);
+	util_buf_adds(b, "{\"seq\":");
+	add_ll(b, r->seq);
+	util_buf_adds(b, ",\"org_id\":");
+	if (r->org_id != 0)
+		add_ll(b, r->org_id);
+	else
+		util_buf_adds(b, "null");
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		util_buf_adds(b, ",\"");
+		util_buf_adds(b, keys[i]);
+		util_buf_adds(b, "\":");
+		if (json_ascii(b, vals[i]) == -1)
+			goto jansson;
+	}
+	util_buf_adds(b, "}\n");
+	return 0;
+jansson:
+	o = json_pack("{s:I, s:o}", "seq", (json_int_t)r->seq, "org_id",
+	    r->org_id ? json_integer(r->org_id) : json_null());
+	for (i = 0; o != NULL && i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_object_set_new(o, keys[i], json_string(vals[i])) ==
+		    -1) {
+			/* not UTF-8: not a record we can keep as text */
+			json_decref(o);
+			return -1;
+		}
+	if (o == NULL || (text = json_dumps(o, JSON_COMPACT)) == NULL) {
+		json_decref(o);
+		return -1;
+	}
+	json_decref(o);
+	util_buf_reset(b);
+	util_buf_adds(b, text);
+	util_buf_adds(b, "\n");
+	free(text);
+	return 0;
+}
+
+/* A pending record with ev's fields copied into one allocation. */
+static void
+rec_fill(struct rec *r, long long seq, const char *ts,
+    const struct audit_event *ev, char *detail)
+{
+	const char	*src[7];
+	const char	**dst[7];
+	size_t		 len[7], total = 0, i;
+	char		*p;
+
+	src[0] = ts;
+	src[1] = ev->actor ? ev->actor : "system";
+	src[2] = ev->action;
+	src[3] = ev->target ? ev->target : "";
+	src[4] = ev->client_addr ? ev->client_addr : "";
+	src[5] = ev->request_id ? ev->request_id : "";
+	src[6] = detail;
+	dst[0] = &r->ts;
+	dst[1] = &r->actor;
+	dst[2] = &r->action;
+	dst[3] = &r->target;
+	dst[4] = &r->addr;
+	dst[5] = &r->rid;
+	dst[6] = &r->detail;
+	for (i = 0; i < 7; i++)
+		total += (len[i] = strlen(src[i])) + 1;
+	p = r->blob = xmalloc(total);
+	for (i = 0; i < 7; i++) {
+		memcpy(p, src[i], len[i] + 1);
+		*dst[i] = p;
+		p += len[i] + 1;
+	}
+	r->seq = seq;
+	r->org_id = ev->org_id;
+}
+
 int
 auditspool_add(const struct audit_event *ev)
 {
-	json_t	*rec;
-	char	*detail, *line = NULL, ts[40];
-	size_t	 len;
-	ssize_t	 n;
-	int	 rc = -1;
+	struct rec	 r;
+	char		*detail, ts[40];
+	ssize_t		 n;
 
 	if (sp == NULL)
 		return 1;
 	if ((detail = audit_detail_text(ev->detail)) == NULL)
 		return -1;
 	util_now_iso(ts, sizeof(ts));
-	rec = json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s}",
-	    "seq", (json_int_t)(sp->seq + 1), "ts", ts,
-	    "actor", ev->actor ? ev->actor : "system",
-	    "org_id", ev->org_id ? json_integer(ev->org_id) : json_null(),
-	    "action", ev->action, "target", ev->target ? ev->target : "",
-	    "addr", ev->client_addr ? ev->client_addr : "",
-	    "rid", ev->request_id ? ev->request_id : "", "detail", detail);
+	rec_fill(&r, sp->seq + 1, ts, ev, detail);
 	free(detail);
-	if (rec == NULL || (line = json_dumps(rec, JSON_COMPACT)) == NULL)
-		goto out;
-	len = strlen(line);
-	line = xrealloc(line, len + 2);
-	line[len++] = '\n';
-	line[len] = '\0';
-	if ((n = write(sp->fd, line, len)) != (ssize_t)len) {
+	if (rec_line(&r, &sp->line) == -1)
+		goto fail;
+	if ((n = write(sp->fd, sp->line.data, sp->line.len)) !=
+	    (ssize_t)sp->line.len) {
 		/* leave no torn line for the next record to run into */
 		log_error("event=audit_spool_write_failed error=%s",
 		    log_quote_tmp(n == -1 ? strerror(errno) : "short write"));
 		if (n > 0 && ftruncate(sp->fd, sp->size) == -1)
 			log_error("event=audit_spool_truncate_failed");
-		goto out;
+		goto fail;
 	}
-	sp->size += (off_t)len;
+	sp->size += (off_t)sp->line.len;
 	sp->seq++;
-	if (json_array_size(sp->pending) == 0)
+	if (sp->npending == 0)
 		sp->oldest_us = mono_us();
-	json_array_append(sp->pending, rec);
-	rc = 0;
-out:
-	json_decref(rec);
-	free(line);
-	return rc;
+	if (sp->npending == sp->cappending) {
+		sp->cappending = sp->cappending ? sp->cappending * 2 : 64;
+		sp->pending = xrealloc(sp->pending, sp->cappending *
+		    sizeof(*sp->pending));
+	}
+	sp->pending[sp->npending++] = r;
+	return 0;
+fail:
+	free(r.blob);
+	return -1;
 }
 
-/* Borrow an audit_event from a spooled record. 0, or -1 if malformed. */
+/* Borrow an audit_event from a spool line's record. 0, or -1 if malformed. */
 static int
-rec_event(json_t *rec, struct audit_event *ev, const char **ts,
+line_event(json_t *rec, struct audit_event *ev, const char **ts,
     const char **detail, long long *seq)
 {
 	json_t	*org = json_object_get(rec, "org_id");
@@ -227,30 +377,43 @@ unmark(struct store *st, const char *name)
 	return rc;
 }
 
+/* The audit_event of a pending record (borrowing its strings). */
+static void
+rec_event_of(const struct rec *r, struct audit_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->actor = r->actor;
+	ev->org_id = r->org_id;
+	ev->action = r->action;
+	ev->target = r->target;
+	ev->client_addr = r->addr;
+	ev->request_id = r->rid;
+}
+
 int
 auditspool_flush(struct store *st)
 {
 	struct audit_event	 ev;
-	const char		*ts, *detail;
-	long long		 seq = 0;
+	struct audit_head	 head = { .known = 0 };
 	size_t			 i;
-	json_t			*rec;
 
-	if (sp == NULL || json_array_size(sp->pending) == 0)
+	if (sp == NULL || sp->npending == 0)
 		return 0;
 	/* a record of reads: no fsync of its own (see audit_record) */
 	store_relaxed(st, 1);
 	if (store_begin(st) == -1)
 		goto fail;
-	json_array_foreach(sp->pending, i, rec) {
-		if (rec_event(rec, &ev, &ts, &detail, &seq) == -1 ||
-		    audit_append_at(st, &ev, ts, detail) == -1)
+	for (i = 0; i < sp->npending; i++) {
+		rec_event_of(&sp->pending[i], &ev);
+		if (audit_append_at(st, &ev, sp->pending[i].ts,
+		    sp->pending[i].detail, &head) == -1)
 			goto fail;
 	}
-	if (mark(st, sp->name, seq) == -1 || store_commit(st) == -1)
+	if (mark(st, sp->name, sp->pending[sp->npending - 1].seq) == -1 ||
+	    store_commit(st) == -1)
 		goto fail;
 	store_relaxed(st, 0);
-	json_array_clear(sp->pending);
+	pending_clear(sp);
 	/* committed: the lines are no longer needed (a crash before this
 	 * truncation is harmless, the replay skips them by sequence) */
 	if (ftruncate(sp->fd, 0) == -1)
@@ -261,8 +424,7 @@ auditspool_flush(struct store *st)
 fail:
 	store_rollback(st);
 	store_relaxed(st, 0);
-	log_warn("event=audit_spool_flush_failed pending=%zu",
-	    json_array_size(sp->pending));
+	log_warn("event=audit_spool_flush_failed pending=%zu", sp->npending);
 	return -1;
 }
 
@@ -271,7 +433,7 @@ auditspool_after_request(struct store *st, int busy)
 {
 	size_t	n;
 
-	if (sp == NULL || (n = json_array_size(sp->pending)) == 0)
+	if (sp == NULL || (n = sp->npending) == 0)
 		return;
 	if (busy && n < SPOOL_BATCH &&
 	    mono_us() - sp->oldest_us < (uint64_t)SPOOL_AGE_MS * 1000)
@@ -284,7 +446,7 @@ auditspool_due_ms(void)
 {
 	uint64_t	age;
 
-	if (sp == NULL || json_array_size(sp->pending) == 0)
+	if (sp == NULL || sp->npending == 0)
 		return -1;
 	age = mono_us() - sp->oldest_us;
 	if (age >= (uint64_t)SPOOL_AGE_MS * 1000)
@@ -366,6 +528,7 @@ replay(struct store *st, int fd, const char *name, long long *records)
 	static const char done_sql[] =
 	    "SELECT seq FROM audit_spools WHERE name = ?";
 	struct audit_event	 ev;
+	struct audit_head	 head = { .known = 0 };
 	const char		*ts, *detail;
 	sqlite3_stmt		*s;
 	long long		 done = 0, seq, added = 0, bad = 0;
@@ -391,14 +554,15 @@ replay(struct store *st, int fd, const char *name, long long *records)
 	store_done(s);
 	while ((n = getline(&line, &cap, f)) > 0) {
 		rec = json_loadb(line, (size_t)n, 0, NULL);
-		if (rec == NULL || rec_event(rec, &ev, &ts, &detail, &seq) ==
+		if (rec == NULL || line_event(rec, &ev, &ts, &detail, &seq) ==
 		    -1) {
 			bad++;
 			json_decref(rec);
 			continue;
 		}
 		if (seq > done) {
-			if (audit_append_at(st, &ev, ts, detail) == -1) {
+			if (audit_append_at(st, &ev, ts, detail, &head) ==
+			    -1) {
 				json_decref(rec);
 				goto out;
 			}

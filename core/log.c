@@ -16,6 +16,7 @@
 static enum log_level	 cur_level = LOG_LVL_INFO;
 static char		 cur_proc[16] = "vetd";
 static char		 cur_rid[65];
+static long		 cur_pid;	/* set by log_init: getpid() is a syscall */
 
 static const char *level_names[] = { "debug", "info", "warn", "error" };
 
@@ -24,6 +25,7 @@ log_init(const char *proc, enum log_level lvl)
 {
 	snprintf(cur_proc, sizeof(cur_proc), "%s", proc);
 	cur_level = lvl;
+	cur_pid = (long)getpid();
 }
 
 void
@@ -63,7 +65,7 @@ vlog(enum log_level lvl, const char *fmt, va_list ap)
 		return;
 	util_now_iso(ts, sizeof(ts));
 	n = snprintf(line, sizeof(line), "ts=%s level=%s proc=%s pid=%ld ",
-	    ts, level_names[lvl], cur_proc, (long)getpid());
+	    ts, level_names[lvl], cur_proc, cur_pid ? cur_pid : (long)getpid());
 	if (cur_rid[0] != '\0')
 		n += snprintf(line + n, sizeof(line) - n, "rid=%s ", cur_rid);
 	m = vsnprintf(line + n, sizeof(line) - n, fmt, ap);

@@ -283,10 +283,28 @@ store_syncs(struct store *st)
 	return st->syncs;
 }
 
+/*
+ * Run a transaction statement (BEGIN, COMMIT, ...) from the statement
+ * cache: they run several times a request, and compiling each time costs
+ * more than running. 0 or -1.
+ */
+static int
+txn(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, sql)) == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 store_begin(struct store *st)
 {
-	return store_exec(st, "BEGIN IMMEDIATE", NULL, 0);
+	return txn(st, "BEGIN IMMEDIATE");
 }
 
 int
@@ -387,7 +405,7 @@ group_sync(struct store *st)
 int
 store_commit(struct store *st)
 {
-	if (store_exec(st, "COMMIT", NULL, 0) == -1)
+	if (txn(st, "COMMIT") == -1)
 		return -1;
 	if (st->relaxed)
 		return 0;
@@ -397,7 +415,7 @@ store_commit(struct store *st)
 int
 store_read_begin(struct store *st)
 {
-	return store_exec(st, "BEGIN DEFERRED", NULL, 0);
+	return txn(st, "BEGIN DEFERRED");
 }
 
 void
@@ -407,11 +425,11 @@ store_read_end(struct store *st)
 	case SQLITE_TXN_NONE:
 		return;
 	case SQLITE_TXN_READ:
-		(void)store_exec(st, "COMMIT", NULL, 0);
+		(void)txn(st, "COMMIT");
 		return;
 	default:
 		log_error("event=store_write_in_read_snapshot");
-		(void)store_exec(st, "ROLLBACK", NULL, 0);
+		(void)txn(st, "ROLLBACK");
 	}
 }
 
@@ -419,5 +437,5 @@ void
 store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
-		(void)store_exec(st, "ROLLBACK", NULL, 0);
+		(void)txn(st, "ROLLBACK");
 }

@@ -303,10 +303,18 @@ util_now_iso(char *buf, size_t len)
 	struct tm	tm;
 	char		tmp[32];
 
+	/* the date and time to the second, formatted once a second */
+	static time_t	sec = (time_t)-1;
+	static char	secs[32];
+
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%03ldZ", tmp, ts.tv_nsec / 1000000);
+	if (ts.tv_sec != sec) {
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
+		memcpy(secs, tmp, sizeof(secs));
+		sec = ts.tv_sec;
+	}
+	snprintf(buf, len, "%s.%03ldZ", secs, ts.tv_nsec / 1000000);
 }
 
 uint64_t

@@ -38,6 +38,7 @@
  * its upload cut off (which it would report as a 502). */
 #define DISCARD_MAX	(64LL * 1024 * 1024)
 #define MAX_WORKERS	256	/* live, old generations included */
+#define WORKER_CHECKPOINT_PAGES	10000	/* WAL pages before a checkpoint */
 
 struct worker {
 	pid_t		pid;
@@ -297,6 +298,13 @@ worker_main(void)
 		    log_quote_tmp(err));
 		_exit(1);
 	}
+	/*
+	 * A checkpoint runs inside the commit that crosses the threshold,
+	 * under the write lock, and waits for the disk twice: fewer, larger
+	 * ones cost the workers less in all (a page written many times is
+	 * copied once). The WAL stays under journal_size_limit.
+	 */
+	store_autocheckpoint(st, WORKER_CHECKPOINT_PAGES);
 	spool = auditspool_dir(cfg->database);
 	if (auditspool_open(spool) == -1)
 		log_warn("event=audit_spool_unavailable msg=\"reads are "

@@ -412,6 +412,12 @@ store_commit(struct store *st)
 	return share != NULL ? group_sync(st) : wal_sync(st);
 }
 
+void
+store_autocheckpoint(struct store *st, int pages)
+{
+	sqlite3_wal_autocheckpoint(st->db, pages);
+}
+
 int
 store_read_begin(struct store *st)
 {

@@ -64,6 +64,10 @@ int		 store_commit(struct store *);
  * databases). 0 or -1 (mmap failed; commits then sync alone).
  */
 int		 store_share_syncs(void);
+/* Checkpoint the WAL when a commit leaves more than pages frames in it
+ * (SQLite's default: 1000); the checkpoint runs inside that commit. */
+void		 store_autocheckpoint(struct store *, int pages);
+
 /*
  * A read snapshot: the reads between store_read_begin and store_read_end
  * see one state of the database and take SQLite's locks once, not once a

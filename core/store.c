@@ -114,6 +114,10 @@ store_open(const char *path, int busy_ms, char *err, size_t errlen)
 	st->busy_ms = busy_ms;
 	sqlite3_busy_handler(st->db, store_busy, st);
 	snprintf(pragmas, sizeof(pragmas),
+	    /* a new database gets 1 KiB pages: vetd's rows are small, and a
+	     * commit writes (and syncs) every page it touches whole; an
+	     * existing database keeps its page size */
+	    "PRAGMA page_size=1024;"
 	    "PRAGMA journal_mode=WAL;"
 	    /* COMMIT does not wait for the disk; store_commit does, after
 	     * the write lock is released (see there) */

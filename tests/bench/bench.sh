@@ -239,7 +239,7 @@ setup() {
 	write_nginx_config
 
 	start "$workdir/vetd.log" "$VETD_BIN" -f "$workdir/vetd.conf"
-	start "$workdir/bare.log" "$BARE_BIN" "$workdir/bare.sock" 2
+	start "$workdir/bare.log" "$BARE_BIN" "$workdir/bare.sock" "${BENCH_WORKERS:-2}"
 	start "$workdir/nginx.log" "$NGINX_BIN" -p "$workdir/" \
 		-c "$workdir/nginx.conf" -e "$workdir/nginx-error.log"
 	wait_ready /api/v1/health

@@ -1,6 +1,7 @@
 /*
  * sqlitecommit: the reference for durable writes. It opens (creating) an
- * SQLite database as vetd does (WAL, synchronous=FULL) and commits one
+ * SQLite database as vetd does (1 KiB pages, WAL, durable commits: here
+ * synchronous=FULL, which syncs the WAL at each commit) and commits one
  * single-row insert per transaction, one after the other, for about
  * SECONDS; it prints the commits per second. A durable section update
  * (one transaction with its audit rows) is held against this.
@@ -35,7 +36,7 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	if (sqlite3_open(argv[1], &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    sqlite3_exec(db, "PRAGMA page_size=1024; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	    "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)",
 	    NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO t (v) VALUES ('x')", -1, &ins,

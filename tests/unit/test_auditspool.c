@@ -360,3 +360,43 @@ Test(auditspool, a_live_workers_spool_is_left_alone)
 	cr_assert_eq(n, 1);
 	verify_intact(1);
 }
+
+/* Text outside ASCII (kept as UTF-8) and control characters (escaped)
+ * survive the spool line and its replay, and hash as the trail expects. */
+Test(auditspool, unusual_text_survives_the_spool)
+{
+	struct audit_event ascii = event("case:\"7\"\\\n\x01\x7f");
+	struct audit_event utf8 = event("case:8");
+	long long n = -1;
+	char buf[256];
+	sqlite3_stmt *s;
+	pid_t pid;
+	int status, i;
+	const char *want[] = { "user:alice|case:\"7\"\\\n\x01\x7f",
+			       "user:ren\xc3\xa9" "e|case:8" };
+
+	utf8.actor = "user:ren\xc3\xa9" "e";
+	cr_assert_neq(pid = fork(), -1);
+	if (pid == 0) {
+		/* a worker that spools the records and dies */
+		if (auditspool_open(spooldir) == -1 ||
+		    audit_record(st, &ascii) != 0 || audit_record(st, &utf8) != 0)
+			_exit(1);
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	cr_assert_eq(auditspool_recover(st, spooldir, &n), 0);
+	cr_assert_eq(n, 2);
+	for (i = 0; i < 2; i++) {
+		cr_assert_eq(sqlite3_prepare_v2(store_db(st), "SELECT actor ||"
+			     " '|' || target FROM audit_events WHERE id = ?", -1,
+			     &s, NULL), SQLITE_OK);
+		sqlite3_bind_int(s, 1, i + 1);
+		cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+		snprintf(buf, sizeof(buf), "%s", sqlite3_column_text(s, 0));
+		sqlite3_finalize(s);
+		cr_assert_str_eq(buf, want[i]);
+	}
+	verify_intact(2);
+}

@@ -125,6 +125,8 @@ Test(store, pragmas_set)
 	sqlite3_finalize(s);
 	/* NORMAL: COMMIT leaves the sync to store_commit */
 	cr_assert_eq(query_int(st, "PRAGMA synchronous"), 1, "not NORMAL");
+	cr_assert_eq(query_int(st, "PRAGMA page_size"), 1024,
+		     "a new database has 1 KiB pages");
 	cr_assert_eq(query_int(st, "PRAGMA foreign_keys"), 1);
 	cr_assert_eq(query_int(st, "PRAGMA secure_delete"), 1);
 	cr_assert_eq(query_int(st, "PRAGMA trusted_schema"), 0);

@@ -9,7 +9,8 @@
  * a spool left by a worker that died is replayed exactly once (records
  * already committed are skipped by sequence, a torn line is skipped), a
  * live worker's spool is left alone, and closing a spool commits what is
- * pending and removes the file and its mark.
+ * pending and removes the file and its mark; control characters and text
+ * outside ASCII come through a spool line unchanged.
  */
 #include <dirent.h>
 #include <fcntl.h>

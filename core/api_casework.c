@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "outbox.h"
 #include "case.h"
 #include "log.h"
 #include "org.h"
@@ -526,6 +527,42 @@ api_case_transitions(struct api_ctx *c)
 	    "transitions", out));
 }
 
+/*
+ * A policy's notify action ({ action = "notify", role = R | user = U,
+ * kind = K, message = M }) as a message in the outbox, keyed by the case
+ * event just written so that it is queued once. Inside the transaction.
+ */
+static int
+notify_action(struct api_ctx *c, struct case_row *row, json_t *a)
+{
+	static const char *const kinds[] = { "hold", "decision",
+	    "renewal_due", "review_due", "window_closed", NULL };
+	const char	*role = json_string_value(json_object_get(a, "role"));
+	const char	*user = json_string_value(json_object_get(a, "user"));
+	const char	*kind = json_string_value(json_object_get(a, "kind"));
+	const char	*msg = json_string_value(json_object_get(a, "message"));
+	const char	*const *k;
+	enum role	 r;
+	char		 to[300], subject[120], dedup[64];
+
+	for (k = kinds; kind != NULL && *k != NULL && strcmp(*k, kind) != 0;
+	    k++)
+		;
+	if (kind == NULL || *k == NULL)
+		kind = "notice";
+	if (role != NULL && access_role_parse(role, &r) == 0)
+		snprintf(to, sizeof(to), "role:%s", role);
+	else if (user != NULL && user[0] != '\0' && strlen(user) < 256)
+		snprintf(to, sizeof(to), "%s", user);
+	else
+		snprintf(to, sizeof(to), "role:cso");
+	snprintf(subject, sizeof(subject), "Case %lld: %s", row->id, kind);
+	snprintf(dedup, sizeof(dedup), "event:%lld",
+	    (long long)sqlite3_last_insert_rowid(store_db(c->store)));
+	return outbox_add(c->store, row->org_id, kind, to, subject,
+	    msg ? msg : subject, dedup) == OUTBOX_ERROR ? -1 : 0;
+}
+
 /* Carry out the policy's actions after an event. Inside the transaction. */
 static int
 apply_actions(struct api_ctx *c, struct case_row *row, json_t *actions,
@@ -568,6 +605,9 @@ apply_actions(struct api_ctx *c, struct case_row *row, json_t *actions,
 		/* Every action, carried out or for later (notify, assign,
 		 * flag, open_renewal), is in the case's history. */
 		if (case_event(c->store, row->id, "policy", what, a) != CASE_OK)
+			return -1;
+		if (strcmp(what, "notify") == 0 &&
+		    notify_action(c, row, a) == -1)
 			return -1;
 	}
 	return 0;

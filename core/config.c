@@ -83,7 +83,15 @@ static const struct cfg_field policy_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 
+static const struct cfg_field mail_fields[] = {
+	F("sendmail", CFG_PATH, mail_sendmail, 1, 4096),
+	F("from", CFG_STRING, mail_from, 3, 254),
+	F("domain", CFG_STRING, mail_domain, 1, 253),
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+
 static const struct cfg_field top_fields[] = {
+	{ "mail", CFG_TABLE, 0, 0, 0, mail_fields },
 	{ "policies", CFG_TABLE, 0, 0, 0, policy_fields },
 	{ "listen", CFG_TABLE, 0, 0, 0, listen_fields },
 	{ "directory", CFG_TABLE, 0, 0, 0, directory_fields },
@@ -597,6 +605,9 @@ config_free(struct config *c)
 	}
 	free(c->orgs);
 	free(c->policy_dir);
+	free(c->mail_sendmail);
+	free(c->mail_from);
+	free(c->mail_domain);
 	free(c->scripts_dir);
 	free(c);
 }

@@ -95,6 +95,12 @@ struct config {
 	long long		 policy_check;	/* seconds between file checks */
 	long long		 policy_budget;	/* instructions per call */
 	long long		 policy_memory;	/* bytes per policy state */
+
+	/* mail: how `vetctl outbox deliver` sends notifications; no
+	 * sendmail, no delivery (they wait in the outbox) */
+	char			*mail_sendmail;
+	char			*mail_from;
+	char			*mail_domain;	/* username@domain */
 };
 
 /* The organization configured under slug, or NULL. */

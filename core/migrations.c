@@ -216,6 +216,43 @@ const struct migration store_migrations[] = {
 	 * a page. Searches by action alone are rare and bounded by the
 	 * page size of the answer; they scan the trail newest first. */
 	"DROP INDEX audit_org_action;" },
+
+	{ 6, "renewals opened, restriction reviews flagged, the outbox",
+	/* A renewal case opened for a clearance (REGDOC 7.0): at most one
+	 * each, whoever opens it. */
+	"CREATE TABLE renewals ("
+	"  clearance_id INTEGER PRIMARY KEY REFERENCES clearances(id),"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  opened_at TEXT NOT NULL"
+	") STRICT;"
+	/* A restriction whose review date passed (REGDOC 5.4.2), flagged
+	 * once for the CSO. */
+	"CREATE TABLE restriction_reviews ("
+	"  clearance_id INTEGER NOT NULL REFERENCES clearances(id),"
+	"  review_date TEXT NOT NULL,"
+	"  flagged_at TEXT NOT NULL,"
+	"  done_at TEXT,"
+	"  PRIMARY KEY (clearance_id, review_date)"
+	") STRICT, WITHOUT ROWID;"
+	/* Notifications waiting to be sent, and sent: never deleted by
+	 * delivery; a failure is retried later. dedup names the event, so
+	 * that each is notified once. */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('renewal_due', 'review_due',"
+	"    'decision', 'hold', 'window_closed', 'notice')),"
+	"  recipient TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  dedup TEXT NOT NULL UNIQUE,"
+	"  created_at TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at TEXT NOT NULL,"
+	"  last_error TEXT,"
+	"  sent_at TEXT"
+	") STRICT;"
+	"CREATE INDEX outbox_due ON outbox(sent_at, next_attempt_at);" },
 };
 
 const int store_nmigrations =

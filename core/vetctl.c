@@ -9,6 +9,9 @@
  *   vetctl [-f file] token list [--org O] | token revoke --org O --name N
  *   vetctl [-f file] audit verify [--checkpoint FILE [--public-key HEX]]
  *   vetctl [-f file] audit checkpoint --key KEYFILE [--out FILE]
+ *   vetctl [-f file] tick [--today YYYY-MM-DD]
+ *   vetctl [-f file] outbox list [--status pending|all]
+ *   vetctl [-f file] outbox deliver
  *   vetctl [-f file] policy test ORG [--site S] [--dir DIR]
  *   vetctl [-f file] policy status | policy replay ID
  *   vetctl [-f file] policy diff ORG --draft DIR [--site S] [--cases PATH]
@@ -36,6 +39,7 @@
 #include "token.h"
 #include "util.h"
 #include "vetctl_policy.h"
+#include "vetctl_tick.h"
 
 #include <sodium.h>
 
@@ -497,6 +501,24 @@ cmd_policy_diff(struct store *st, int argc, char **argv)
 	return vetctl_policy_diff(g_cfg, st, argc, argv);
 }
 
+static int
+cmd_tick(struct store *st, int argc, char **argv)
+{
+	return vetctl_tick(g_cfg, st, argc, argv);
+}
+
+static int
+cmd_outbox_list(struct store *st, int argc, char **argv)
+{
+	return vetctl_outbox_list(g_cfg, st, argc, argv);
+}
+
+static int
+cmd_outbox_deliver(struct store *st, int argc, char **argv)
+{
+	return vetctl_outbox_deliver(g_cfg, st, argc, argv);
+}
+
 static const struct cmd cmds[] = {
 	{ "db", "migrate", 0, 0, cmd_db_migrate, "db migrate" },
 	{ "db", "status", 0, 0, cmd_db_status, "db status" },
@@ -519,6 +541,10 @@ static const struct cmd cmds[] = {
 	{ "policy", "replay", 1, 1, cmd_policy_replay, "policy replay ID" },
 	{ "policy", "diff", 3, 9, cmd_policy_diff,
 	    "policy diff ORG --draft DIR [--site S] [--cases PATH] [--jobs N]" },
+	{ "tick", NULL, 0, 2, cmd_tick, "tick [--today YYYY-MM-DD]" },
+	{ "outbox", "list", 0, 2, cmd_outbox_list,
+	    "outbox list [--status pending|all]" },
+	{ "outbox", "deliver", 0, 0, cmd_outbox_deliver, "outbox deliver" },
 };
 
 static void __attribute__((noreturn))
@@ -542,7 +568,7 @@ main(int argc, char *argv[])
 	char			 err[512];
 	size_t			 i;
 	struct passwd		*pw;
-	int			 ch, rc, nargs;
+	int			 ch, rc, nargs, skip = 2;
 
 	if (file == NULL)
 		file = VETD_SYSCONFDIR "/vetd.conf";
@@ -557,13 +583,22 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 2)
+	if (argc < 1)
 		usage();
-	for (i = 0; i < nitems(cmds); i++)
-		if (strcmp(cmds[i].group, argv[0]) == 0 &&
-		    strcmp(cmds[i].verb, argv[1]) == 0)
+	/* "group verb args..." or, for a command without a verb, "group
+	 * args..." */
+	for (i = 0; i < nitems(cmds); i++) {
+		if (strcmp(cmds[i].group, argv[0]) != 0)
+			continue;
+		if (cmds[i].verb == NULL) {
 			c = &cmds[i];
-	nargs = argc - 2;
+			skip = 1;
+		} else if (argc >= 2 && strcmp(cmds[i].verb, argv[1]) == 0) {
+			c = &cmds[i];
+			skip = 2;
+		}
+	}
+	nargs = argc - skip;
 	if (c == NULL || nargs < c->minargs || nargs > c->maxargs)
 		usage();
 
@@ -591,7 +626,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "vetctl: %s (run: vetctl db migrate)\n", err);
 		rc = 1;
 	} else
-		rc = c->fn(st, nargs, argv + 2);
+		rc = c->fn(st, nargs, argv + skip);
 	store_close(st);
 	config_free(cfg);
 	return rc;

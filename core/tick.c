@@ -1,0 +1,531 @@
+/*
+ * tick: the scheduled pass of `vetctl tick`. See tick.h.
+ */
+#include "autoconf.h"
+
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "case.h"
+#include "log.h"
+#include "luahost.h"
+#include "org.h"
+#include "outbox.h"
+#include "tick.h"
+#include "util.h"
+
+#define ACTOR		"system:tick"
+#define LIVE		"('active', 'restricted', 'alternative_work', 'suspended')"
+
+/* An organization or one of its sites: whose policy decides. */
+struct scope {
+	long long	 org_id;
+	char		*org;
+	long long	 site_id;	/* 0: the organization itself */
+	char		*site;		/* NULL: the organization itself */
+};
+
+struct scopes {
+	struct scope	*v;
+	size_t		 n, cap;
+};
+
+static void
+scope_add(struct scopes *ss, long long org_id, const char *org,
+    long long site_id, const char *site)
+{
+	if (ss->n == ss->cap) {
+		ss->cap = ss->cap ? ss->cap * 2 : 8;
+		ss->v = xrealloc(ss->v, ss->cap * sizeof(*ss->v));
+	}
+	ss->v[ss->n].org_id = org_id;
+	ss->v[ss->n].org = xstrdup(org);
+	ss->v[ss->n].site_id = site_id;
+	ss->v[ss->n].site = site ? xstrdup(site) : NULL;
+	ss->n++;
+}
+
+static void
+on_org(const struct org *o, void *arg)
+{
+	scope_add(arg, o->id, o->slug, 0, NULL);
+}
+
+struct site_arg {
+	struct scopes	*ss;
+	long long	 org_id;
+};
+
+static void
+on_site(const struct site *s, void *arg)
+{
+	struct site_arg	*a = arg;
+
+	scope_add(a->ss, a->org_id, s->org_slug, s->id, s->slug);
+}
+
+static void
+scopes_free(struct scopes *ss)
+{
+	size_t	i;
+
+	for (i = 0; i < ss->n; i++) {
+		free(ss->v[i].org);
+		free(ss->v[i].site);
+	}
+	free(ss->v);
+}
+
+/* Every organization, then every site of each. 0 or -1. */
+static int
+scopes_load(struct store *st, struct scopes *ss)
+{
+	size_t		norgs, i;
+	struct site_arg	a;
+
+	memset(ss, 0, sizeof(*ss));
+	if (org_list(st, on_org, ss) == -1)
+		return -1;
+	norgs = ss->n;
+	for (i = 0; i < norgs; i++) {
+		a.ss = ss;
+		a.org_id = ss->v[i].org_id;
+		if (org_site_list(st, ss->v[i].org, on_site, &a) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* What a scope's policy says for the pass: the lead time and the state
+ * a new case starts in. 0, or -1 with err. */
+static int
+scope_policy(struct policy_registry *pol, struct store *st,
+    const struct scope *sc, long long *lead, char *initial, size_t ilen,
+    char *err, size_t errlen)
+{
+	struct policy	*p;
+	json_t		*settings, *wf, *v;
+	const char	*s;
+
+	if ((p = policy_get(pol, st, sc->org, sc->site, (long long)time(NULL),
+	    err, errlen)) == NULL)
+		return -1;
+	settings = luahost_table(p, "settings");
+	wf = luahost_table(p, "workflow");
+	v = json_object_get(settings, "renewal_lead_days");
+	*lead = json_is_integer(v) ? json_integer_value(v) : 180;
+	if (*lead < 1 || *lead > 3650)
+		*lead = 180;
+	s = json_string_value(json_object_get(wf, "initial"));
+	snprintf(initial, ilen, "%s", s ? s : "");
+	json_decref(settings);
+	json_decref(wf);
+	if (initial[0] == '\0') {
+		snprintf(err, errlen, "%s%s%s: the policy declares no workflow",
+		    sc->org, sc->site ? "/" : "", sc->site ? sc->site : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* date + days, both YYYY-MM-DD. */
+static void
+date_add(const char *date, long long days, char out[11])
+{
+	struct tm	tm;
+	time_t		t;
+
+	memset(&tm, 0, sizeof(tm));
+	strptime(date, "%Y-%m-%d", &tm);
+	t = timegm(&tm) + (time_t)days * 86400;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int
+audit(struct store *st, long long org_id, const char *action,
+    const char *target, json_t *detail)
+{
+	struct audit_event	ev = { ACTOR, org_id, action, target, "", "",
+	    detail };
+
+	return audit_append(st, &ev);
+}
+
+/* Queue one notification; a duplicate is not an error. 1 queued, 0 a
+ * duplicate, -1 an error. */
+static int
+notify(struct store *st, long long org_id, const char *kind,
+    const char *recipient, const char *subject, const char *body,
+    const char *dedup)
+{
+	switch (outbox_add(st, org_id, kind, recipient, subject, body, dedup)) {
+	case OUTBOX_OK:
+		return 1;
+	case OUTBOX_DUPLICATE:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* --- the steps: each takes up to TICK_BATCH items in one transaction and
+ * returns how many it did (0: nothing left), or -1 --------------------- */
+
+static long long
+expire_batch(struct store *st, long long org_id, const char *today)
+{
+	static const char pick[] = "SELECT id FROM clearances WHERE"
+	    " org_id = ? AND status IN " LIVE " AND expires_on < ? LIMIT ?";
+	static const char upd[] = "UPDATE clearances SET status = 'expired',"
+	    " updated_at = ? WHERE id = ?";
+	sqlite3_stmt	*s, *u;
+	long long	 n = 0, ids[TICK_BATCH], i;
+	char		 now[40], target[48];
+	int		 rc;
+
+	util_now_iso(now, sizeof(now));
+	if (store_begin(st) == -1 || (s = store_prepare(st, pick)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, org_id);
+	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, TICK_BATCH);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(s, 0);
+	store_done(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((u = store_prepare(st, upd)) == NULL)
+			goto fail;
+		sqlite3_bind_text(u, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(u, 2, ids[i]);
+		rc = sqlite3_step(u);
+		store_done(u);
+		snprintf(target, sizeof(target), "clearance:%lld", ids[i]);
+		if (rc != SQLITE_DONE ||
+		    audit(st, org_id, "clearance.expire", target, NULL) == -1)
+			goto fail;
+	}
+	if (store_commit(st) == -1)
+		goto fail;
+	return n;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+struct due {
+	long long	 id, person_id;
+	char		 level[65], username[257], expires[11];
+};
+
+static long long
+renew_batch(struct store *st, const struct scope *sc, const char *today,
+    const char *horizon, const char *initial, long long *notices)
+{
+	static const char pick[] = "SELECT c.id, c.person_id, c.level,"
+	    " c.expires_on, coalesce((SELECT p.username FROM persons p"
+	    " WHERE p.id = c.person_id), '') FROM clearances c"
+	    " WHERE c.org_id = ?1 AND c.status IN ('active', 'restricted')"
+	    " AND c.expires_on >= ?2 AND c.expires_on <= ?3"
+	    " AND c.site_id IS ?4 AND NOT EXISTS (SELECT 1 FROM renewals r"
+	    " WHERE r.clearance_id = c.id) LIMIT ?5";
+	static const char mark[] = "INSERT INTO renewals (clearance_id,"
+	    " case_id, opened_at) VALUES (?, ?, ?)";
+	static struct due	 due[TICK_BATCH];
+	sqlite3_stmt		*s;
+	long long		 n = 0, i, case_id;
+	char			 now[40], target[48], subject[160], body[400];
+	char			 dedup[64];
+	json_t			*detail;
+	int			 rc, q;
+
+	util_now_iso(now, sizeof(now));
+	if (store_begin(st) == -1 || (s = store_prepare(st, pick)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, sc->org_id);
+	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, horizon, -1, SQLITE_STATIC);
+	if (sc->site_id)
+		sqlite3_bind_int64(s, 4, sc->site_id);
+	else
+		sqlite3_bind_null(s, 4);
+	sqlite3_bind_int(s, 5, TICK_BATCH);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		due[n].id = sqlite3_column_int64(s, 0);
+		due[n].person_id = sqlite3_column_int64(s, 1);
+		snprintf(due[n].level, sizeof(due[n].level), "%s",
+		    sqlite3_column_text(s, 2));
+		snprintf(due[n].expires, sizeof(due[n].expires), "%s",
+		    sqlite3_column_text(s, 3));
+		snprintf(due[n].username, sizeof(due[n].username), "%s",
+		    sqlite3_column_text(s, 4));
+		n++;
+	}
+	store_done(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		snprintf(target, sizeof(target), "clearance:%lld", due[i].id);
+		detail = json_pack("{s:s, s:s, s:s}", "kind", "renewal",
+		    "renews", target, "expires_on", due[i].expires);
+		if (case_open(st, sc->org_id, due[i].person_id, sc->site_id,
+		    "renewal", due[i].level, initial, ACTOR, &case_id) !=
+		    CASE_OK || case_event(st, case_id, ACTOR, "opened",
+		    detail) != CASE_OK) {
+			json_decref(detail);
+			goto fail;
+		}
+		if ((s = store_prepare(st, mark)) == NULL) {
+			json_decref(detail);
+			goto fail;
+		}
+		sqlite3_bind_int64(s, 1, due[i].id);
+		sqlite3_bind_int64(s, 2, case_id);
+		sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		store_done(s);
+		snprintf(target, sizeof(target), "case:%lld", case_id);
+		if (rc != SQLITE_DONE ||
+		    audit(st, sc->org_id, "case.open", target, detail) == -1) {
+			json_decref(detail);
+			goto fail;
+		}
+		json_decref(detail);
+		snprintf(subject, sizeof(subject), "Clearance renewal due: "
+		    "case %lld", case_id);
+		snprintf(body, sizeof(body), "Clearance %lld expires on %s. "
+		    "Renewal case %lld has been opened (REGDOC-2.12.2 7.0).",
+		    due[i].id, due[i].expires, case_id);
+		snprintf(dedup, sizeof(dedup), "renewal:%lld:cso", due[i].id);
+		if ((q = notify(st, sc->org_id, "renewal_due", "role:cso",
+		    subject, body, dedup)) == -1)
+			goto fail;
+		*notices += q;
+		if (due[i].username[0] != '\0') {
+			snprintf(dedup, sizeof(dedup), "renewal:%lld:holder",
+			    due[i].id);
+			if ((q = notify(st, sc->org_id, "renewal_due",
+			    due[i].username, subject, body, dedup)) == -1)
+				goto fail;
+			*notices += q;
+		}
+	}
+	if (store_commit(st) == -1)
+		goto fail;
+	return n;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+static long long
+review_batch(struct store *st, long long org_id, const char *today,
+    long long *notices)
+{
+	static const char pick[] = "SELECT c.id, json_extract(j.value,"
+	    " '$.review_date') AS d FROM clearances c, json_each(c.restrictions) j"
+	    " WHERE c.org_id = ?1 AND c.status IN " LIVE
+	    " AND c.restrictions <> '[]' AND json_valid(c.restrictions)"
+	    " AND typeof(d) = 'text' AND d < ?2 AND NOT EXISTS (SELECT 1"
+	    " FROM restriction_reviews r WHERE r.clearance_id = c.id AND"
+	    " r.review_date = d) LIMIT ?3";
+	static const char mark[] = "INSERT INTO restriction_reviews"
+	    " (clearance_id, review_date, flagged_at) VALUES (?, ?, ?)"
+	    " ON CONFLICT DO NOTHING";
+	static long long	 ids[TICK_BATCH];
+	static char		 dates[TICK_BATCH][11];
+	sqlite3_stmt		*s;
+	long long		 n = 0, i;
+	char			 now[40], target[48], subject[160], body[300];
+	char			 dedup[80];
+	json_t			*detail;
+	int			 rc, q;
+
+	util_now_iso(now, sizeof(now));
+	if (store_begin(st) == -1 || (s = store_prepare(st, pick)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, org_id);
+	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, TICK_BATCH);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ids[n] = sqlite3_column_int64(s, 0);
+		snprintf(dates[n], sizeof(dates[n]), "%s",
+		    sqlite3_column_text(s, 1));
+		n++;
+	}
+	store_done(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((s = store_prepare(st, mark)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, ids[i]);
+		sqlite3_bind_text(s, 2, dates[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		store_done(s);
+		snprintf(target, sizeof(target), "clearance:%lld", ids[i]);
+		detail = json_pack("{s:s}", "review_date", dates[i]);
+		if (rc != SQLITE_DONE || audit(st, org_id,
+		    "clearance.review_due", target, detail) == -1) {
+			json_decref(detail);
+			goto fail;
+		}
+		json_decref(detail);
+		snprintf(subject, sizeof(subject), "Restriction review due: "
+		    "clearance %lld", ids[i]);
+		snprintf(body, sizeof(body), "A restriction on clearance %lld "
+		    "was due for review on %.10s (REGDOC-2.12.2 5.4.2).", ids[i],
+		    dates[i]);
+		snprintf(dedup, sizeof(dedup), "review:%lld:%.10s", ids[i],
+		    dates[i]);
+		if ((q = notify(st, org_id, "review_due", "role:cso", subject,
+		    body, dedup)) == -1)
+			goto fail;
+		*notices += q;
+	}
+	if (store_commit(st) == -1)
+		goto fail;
+	return n;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+static long long
+window_batch(struct store *st, long long org_id, const char *today,
+    long long *notices)
+{
+	static const char pick[] = "SELECT c.id, c.response_due FROM cases c"
+	    " WHERE c.org_id = ?1 AND c.response_due IS NOT NULL AND"
+	    " c.response_due < ?2 AND c.decided_at IS NULL AND NOT EXISTS"
+	    " (SELECT 1 FROM case_sections s WHERE s.case_id = c.id AND"
+	    " s.name = 'response') AND NOT EXISTS (SELECT 1 FROM case_events e"
+	    " WHERE e.case_id = c.id AND e.type = 'response_window_closed'"
+	    " AND json_extract(e.detail, '$.due') = c.response_due) LIMIT ?3";
+	static long long	 ids[TICK_BATCH];
+	static char		 dues[TICK_BATCH][11];
+	sqlite3_stmt		*s;
+	long long		 n = 0, i;
+	char			 target[48], subject[160], body[300], dedup[80];
+	json_t			*detail;
+	int			 rc, q;
+
+	if (store_begin(st) == -1 || (s = store_prepare(st, pick)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, org_id);
+	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, TICK_BATCH);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ids[n] = sqlite3_column_int64(s, 0);
+		snprintf(dues[n], sizeof(dues[n]), "%s",
+		    sqlite3_column_text(s, 1));
+		n++;
+	}
+	store_done(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		detail = json_pack("{s:s}", "due", dues[i]);
+		snprintf(target, sizeof(target), "case:%lld", ids[i]);
+		if (case_event(st, ids[i], ACTOR, "response_window_closed",
+		    detail) != CASE_OK || audit(st, org_id,
+		    "case.window_closed", target, detail) == -1) {
+			json_decref(detail);
+			goto fail;
+		}
+		json_decref(detail);
+		snprintf(subject, sizeof(subject), "Response period over: "
+		    "case %lld", ids[i]);
+		snprintf(body, sizeof(body), "The period to answer the concerns "
+		    "in case %lld ended on %.10s without an answer; the case may "
+		    "go to decision.", ids[i], dues[i]);
+		snprintf(dedup, sizeof(dedup), "window:%lld:%.10s", ids[i],
+		    dues[i]);
+		if ((q = notify(st, org_id, "window_closed", "role:adjudicator",
+		    subject, body, dedup)) == -1)
+			goto fail;
+		*notices += q;
+	}
+	if (store_commit(st) == -1)
+		goto fail;
+	return n;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+/* Run step until it has nothing left; adds to *total. 0 or -1. */
+#define DRAIN(total, name, call) do {					\
+	long long	 _n;						\
+	while ((_n = (call)) > 0) {					\
+		*(total) += _n;						\
+		if (progress != NULL)					\
+			progress((name), *(total));			\
+	}								\
+	if (_n == -1) {							\
+		snprintf(err, errlen, "%s: database error", (name));	\
+		goto out;						\
+	}								\
+} while (0)
+
+int
+tick_run(struct store *st, const struct config *cfg,
+    struct policy_registry *pol, const char *today,
+    void (*progress)(const char *step, long long n),
+    struct tick_report *r, char *err, size_t errlen)
+{
+	struct scopes	 ss;
+	char		 initial[65], horizon[11], *lockpath;
+	long long	 lead;
+	size_t		 i;
+	int		 lockfd, rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	/* one pass at a time: a second waits, then finds nothing to do */
+	lockpath = xasprintf("%s.tick.lock", cfg->database);
+	if ((lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) ==
+	    -1 || flock(lockfd, LOCK_EX) == -1) {
+		snprintf(err, errlen, "%s: %s", lockpath, strerror(errno));
+		if (lockfd != -1)
+			close(lockfd);
+		free(lockpath);
+		return -1;
+	}
+	free(lockpath);
+	if (scopes_load(st, &ss) == -1) {
+		snprintf(err, errlen, "cannot list the organizations");
+		goto out;
+	}
+	for (i = 0; i < ss.n; i++) {
+		if (ss.v[i].site == NULL) {
+			DRAIN(&r->expired, "expired",
+			    expire_batch(st, ss.v[i].org_id, today));
+			DRAIN(&r->reviews, "reviews", review_batch(st,
+			    ss.v[i].org_id, today, &r->notices));
+			DRAIN(&r->windows, "windows", window_batch(st,
+			    ss.v[i].org_id, today, &r->notices));
+		}
+		if (scope_policy(pol, st, &ss.v[i], &lead, initial,
+		    sizeof(initial), err, errlen) == -1)
+			goto out;
+		date_add(today, lead, horizon);
+		DRAIN(&r->renewals, "renewals", renew_batch(st, &ss.v[i],
+		    today, horizon, initial, &r->notices));
+	}
+	rc = 0;
+out:
+	scopes_free(&ss);
+	close(lockfd);
+	return rc;
+}

@@ -1,0 +1,131 @@
+/*
+ * vetctl_tick: the commands for the scheduled work. See vetctl_tick.h.
+ *
+ *   vetctl tick [--today YYYY-MM-DD]
+ *   vetctl outbox list [--status pending|all]
+ *   vetctl outbox deliver
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "outbox.h"
+#include "policy.h"
+#include "tick.h"
+#include "util.h"
+#include "validate.h"
+#include "vetctl_tick.h"
+
+static int	on_tty;
+
+/* Progress on a terminal: one line, rewritten. */
+static void
+progress(const char *step, long long n)
+{
+	if (on_tty)
+		fprintf(stderr, "\rtick: %s %lld   ", step, n);
+}
+
+int
+vetctl_tick(const struct config *cfg, struct store *st, int argc, char **argv)
+{
+	static const char *const allowed[] = { "--today", NULL };
+	struct policy_registry	*pol;
+	struct tick_report	 r;
+	const char		*given;
+	char			 today[11], err[1024];
+	time_t			 now = time(NULL);
+	struct tm		 tm;
+	int			 rc;
+
+	if (!cli_args_ok(argc, argv, 0, allowed))
+		return 2;
+	if ((given = cli_opt(argc, argv, "--today")) != NULL) {
+		if (!validate_date(given)) {
+			fprintf(stderr, "vetctl: tick: --today is a date "
+			    "(YYYY-MM-DD)\n");
+			return 2;
+		}
+		snprintf(today, sizeof(today), "%s", given);
+	} else {
+		gmtime_r(&now, &tm);
+		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	}
+	on_tty = isatty(STDERR_FILENO);
+	pol = policy_registry_new(cfg);
+	rc = tick_run(st, cfg, pol, today, progress, &r, err, sizeof(err));
+	policy_registry_free(pol);
+	if (on_tty)
+		fprintf(stderr, "\r%40s\r", "");
+	printf("tick %s: %lld clearances expired, %lld renewal cases opened, "
+	    "%lld restriction reviews flagged, %lld response windows closed, "
+	    "%lld notifications queued\n", today, r.expired, r.renewals,
+	    r.reviews, r.windows, r.notices);
+	if (rc == -1) {
+		fprintf(stderr, "vetctl: tick: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+print_msg(const struct outbox_msg *m, void *arg)
+{
+	(void)arg;
+	printf("%lld\t%s\t%s\t%s\t%s\tattempts=%lld%s%s\t%s\n", m->id, m->kind,
+	    m->recipient, m->created_at, m->sent_at[0] ? m->sent_at :
+	    "pending", m->attempts, m->last_error[0] ? " error=" : "",
+	    m->last_error, m->subject);
+}
+
+int
+vetctl_outbox_list(const struct config *cfg, struct store *st, int argc,
+    char **argv)
+{
+	static const char *const allowed[] = { "--status", NULL };
+	const char	*status;
+
+	(void)cfg;
+	if (!cli_args_ok(argc, argv, 0, allowed))
+		return 2;
+	status = cli_opt(argc, argv, "--status");
+	if (status != NULL && strcmp(status, "pending") != 0 &&
+	    strcmp(status, "all") != 0) {
+		fprintf(stderr, "vetctl: outbox list: --status is pending or "
+		    "all\n");
+		return 2;
+	}
+	return outbox_list(st, status == NULL || strcmp(status, "pending") ==
+	    0, print_msg, NULL) == 0 ? 0 : 1;
+}
+
+int
+vetctl_outbox_deliver(const struct config *cfg, struct store *st, int argc,
+    char **argv)
+{
+	struct outbox_result	r;
+	char			now[40];
+
+	(void)argv;
+	if (argc != 0)
+		return 2;
+	if (cfg->mail_sendmail == NULL || cfg->mail_from == NULL ||
+	    cfg->mail_domain == NULL) {
+		fprintf(stderr, "vetctl: outbox deliver: mail is not configured "
+		    "(mail.sendmail, mail.from, mail.domain); the messages "
+		    "wait in the outbox\n");
+		return 1;
+	}
+	util_now_iso(now, sizeof(now));
+	if (outbox_deliver(st, cfg, now, &r) == -1) {
+		fprintf(stderr, "vetctl: outbox deliver: database error\n");
+		return 1;
+	}
+	printf("outbox: %lld sent, %lld failed (kept for a retry), %lld "
+	    "waiting for their retry time\n", r.sent, r.failed, r.waiting);
+	return r.failed > 0 ? 1 : 0;
+}

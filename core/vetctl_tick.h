@@ -1,0 +1,16 @@
+/*
+ * vetctl_tick: `vetctl tick` (the scheduled pass, tick.h) and `vetctl
+ * outbox list|deliver` (outbox.h).
+ */
+#ifndef VETD_VETCTL_TICK_H
+#define VETD_VETCTL_TICK_H
+
+#include "config.h"
+#include "store.h"
+
+int	vetctl_tick(const struct config *, struct store *, int, char **);
+int	vetctl_outbox_list(const struct config *, struct store *, int, char **);
+int	vetctl_outbox_deliver(const struct config *, struct store *, int,
+	    char **);
+
+#endif

@@ -160,6 +160,17 @@ audit(struct store *st, long long org_id, const char *action,
 	return audit_append(st, &ev);
 }
 
+/* audit() carrying the chain's head through a batch. */
+static int
+audit_at(struct store *st, long long org_id, const char *action,
+    const char *target, json_t *detail, struct audit_head *head)
+{
+	struct audit_event	ev = { ACTOR, org_id, action, target, "", "",
+	    detail };
+
+	return audit_append_at(st, &ev, NULL, NULL, head);
+}
+
 /* Queue one notification; a duplicate is not an error. 1 queued, 0 a
  * duplicate, -1 an error. */
 static int
@@ -228,17 +239,30 @@ struct due {
 	char		 level[65], username[257], expires[11];
 };
 
+/* Where a renewal walk stands: the status being walked and the last
+ * (expiry, id) seen. */
+struct cursor {
+	const char	*status;
+	char		 expires[11];
+	long long	 id;
+};
+
 static long long
 renew_batch(struct store *st, const struct scope *sc, const char *today,
-    const char *horizon, const char *initial, long long *notices)
+    const char *horizon, const char *initial, struct cursor *cur,
+    long long *notices)
 {
+	struct audit_head	 head = { .known = 0 };
+	/* walks the (org, status, expiry) index from where the last batch
+	 * stopped, so a pass reads each candidate once */
 	static const char pick[] = "SELECT c.id, c.person_id, c.level,"
 	    " c.expires_on, coalesce((SELECT p.username FROM persons p"
 	    " WHERE p.id = c.person_id), '') FROM clearances c"
-	    " WHERE c.org_id = ?1 AND c.status IN ('active', 'restricted')"
+	    " WHERE c.org_id = ?1 AND c.status = ?6"
 	    " AND c.expires_on >= ?2 AND c.expires_on <= ?3"
+	    " AND (c.expires_on > ?7 OR (c.expires_on = ?7 AND c.id > ?8))"
 	    " AND c.site_id IS ?4 AND NOT EXISTS (SELECT 1 FROM renewals r"
-	    " WHERE r.clearance_id = c.id) LIMIT ?5";
+	    " WHERE r.clearance_id = c.id) ORDER BY c.expires_on, c.id LIMIT ?5";
 	static const char mark[] = "INSERT INTO renewals (clearance_id,"
 	    " case_id, opened_at) VALUES (?, ?, ?)";
 	static struct due	 due[TICK_BATCH];
@@ -260,6 +284,9 @@ renew_batch(struct store *st, const struct scope *sc, const char *today,
 	else
 		sqlite3_bind_null(s, 4);
 	sqlite3_bind_int(s, 5, TICK_BATCH);
+	sqlite3_bind_text(s, 6, cur->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, cur->expires, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, cur->id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		due[n].id = sqlite3_column_int64(s, 0);
 		due[n].person_id = sqlite3_column_int64(s, 1);
@@ -274,6 +301,11 @@ renew_batch(struct store *st, const struct scope *sc, const char *today,
 	store_done(s);
 	if (rc != SQLITE_DONE)
 		goto fail;
+	if (n > 0) {
+		snprintf(cur->expires, sizeof(cur->expires), "%s",
+		    due[n - 1].expires);
+		cur->id = due[n - 1].id;
+	}
 	for (i = 0; i < n; i++) {
 		snprintf(target, sizeof(target), "clearance:%lld", due[i].id);
 		detail = json_pack("{s:s, s:s, s:s}", "kind", "renewal",
@@ -295,8 +327,8 @@ renew_batch(struct store *st, const struct scope *sc, const char *today,
 		rc = sqlite3_step(s);
 		store_done(s);
 		snprintf(target, sizeof(target), "case:%lld", case_id);
-		if (rc != SQLITE_DONE ||
-		    audit(st, sc->org_id, "case.open", target, detail) == -1) {
+		if (rc != SQLITE_DONE || audit_at(st, sc->org_id, "case.open",
+		    target, detail, &head) == -1) {
 			json_decref(detail);
 			goto fail;
 		}
@@ -486,7 +518,9 @@ tick_run(struct store *st, const struct config *cfg,
     struct tick_report *r, char *err, size_t errlen)
 {
 	struct scopes	 ss;
+	struct cursor	 cur;
 	char		 initial[65], horizon[11], *lockpath;
+	int		 k;
 	long long	 lead;
 	size_t		 i;
 	int		 lockfd, rc = -1;
@@ -520,8 +554,14 @@ tick_run(struct store *st, const struct config *cfg,
 		    sizeof(initial), err, errlen) == -1)
 			goto out;
 		date_add(today, lead, horizon);
-		DRAIN(&r->renewals, "renewals", renew_batch(st, &ss.v[i],
-		    today, horizon, initial, &r->notices));
+		for (k = 0; k < 2; k++) {
+			cur.status = k == 0 ? "active" : "restricted";
+			cur.expires[0] = '\0';
+			cur.id = 0;
+			DRAIN(&r->renewals, "renewals", renew_batch(st,
+			    &ss.v[i], today, horizon, initial, &cur,
+			    &r->notices));
+		}
 	}
 	rc = 0;
 out:

@@ -57,6 +57,10 @@ UPDATE_CLIENTS=${BENCH_UPDATE_CLIENTS:-4}
 # register query "expiring within 180 days" over REGISTER_ROWS clearances (ms)
 REGISTER_TARGET=50
 REGISTER_ROWS=${BENCH_REGISTER_ROWS:-1000000}
+# seconds for one `vetctl tick` over TICK_ROWS clearances, 10 % of them due
+# for renewal (each gets a case, its event, audit row and notifications)
+TICK_TARGET=30
+TICK_ROWS=${BENCH_TICK_ROWS:-1000000}
 
 BASE_DN=dc=vetd,dc=example
 BENCH_USER=northbridge-cso
@@ -514,6 +518,45 @@ wanted() {
 	[[ -z ${BENCH_ONLY:-} || $1 == bare || " $BENCH_ONLY " == *" $1 "* ]]
 }
 
+# TICK_ROWS clearances in a database of their own (made once; each round
+# works on a fresh copy), one in ten expiring within the next 170 days and
+# the rest beyond the 180-day lead time; then the time of one tick pass.
+measure_tick() {
+	local t0 t1 secs out
+	if [[ ! -e $workdir/tick.db ]]; then
+		sed 's/^database = .*/database = "tick-run.db"/' "$workdir/vetd.conf" \
+			>"$workdir/tick.conf"
+		cp "$workdir/tick.conf" "$workdir/tick-make.conf"
+		sed -i 's/^database = .*/database = "tick.db"/' "$workdir/tick-make.conf"
+		"$VETCTL_BIN" -f "$workdir/tick-make.conf" db migrate >/dev/null
+		"$VETCTL_BIN" -f "$workdir/tick-make.conf" org add northbridge \
+			"Northbridge Nuclear" >/dev/null
+		sqlite3 "$workdir/tick.db" <<-EOF >/dev/null || die "could not fill the tick database"
+			PRAGMA journal_mode = WAL;
+			WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+			INSERT INTO persons (org_id, data, created_at, updated_at)
+			  SELECT 1, '{"name":"Bench Holder"}', 'x', 'x' FROM n;
+			WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $TICK_ROWS)
+			INSERT INTO clearances (org_id, person_id, level, status, granted_on,
+			  expires_on, restrictions, created_at, updated_at)
+			  SELECT 1, 1 + i % 1000, 'SECRET', 'active', '2022-01-01',
+			    CASE WHEN i % 10 = 0 THEN date('now', '+' || (1 + i % 170) || ' days')
+			         ELSE date('now', '+' || (200 + i % 1500) || ' days') END,
+			    '[]', 'x', 'x' FROM n;
+			PRAGMA wal_checkpoint(TRUNCATE);
+		EOF
+	fi
+	rm -f "$workdir"/tick-run.db*
+	cp "$workdir/tick.db" "$workdir/tick-run.db"
+	t0=$(date +%s%N)
+	out=$("$VETCTL_BIN" -f "$workdir/tick.conf" tick 2>&1) || die "vetctl tick failed: $out"
+	t1=$(date +%s%N)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+	results[tick]+="$secs "
+	printf 'round %d/%d  %-8s %12.2f s (%s)\n' "$1" "$ROUNDS" tick "$secs" \
+		"$(sed 's/^tick [0-9-]*: //' <<<"$out")"
+}
+
 # "met" when awk's condition on r and t holds, else "MISSED".
 verdict() {
 	if awk -v r="$1" -v t="$2" "BEGIN { exit !($3) }"; then
@@ -536,7 +579,7 @@ median() {
 
 main() {
 	local round health bare me signin whoami rawbind adjud adjref diffs v4 v5 ratio
-	local casers updates raws regms case_ratio upd_ratio v6 v7 v8 me_ratio slow v1 v2 v3 status=0
+	local casers updates raws regms case_ratio upd_ratio v6 v7 v8 v9 ticks me_ratio slow v1 v2 v3 status=0
 
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
@@ -549,7 +592,7 @@ main() {
 
 	for ((round = 1; round <= ROUNDS; round++)); do
 		for m in health bare me signin ldapwhoami rawbind policy_calls \
-		    policy_diff case update register; do
+		    policy_diff case update register tick; do
 			if wanted "$m"; then "measure_$m" "$round"; fi
 		done
 	done
@@ -567,11 +610,13 @@ main() {
 	updates=$(median "${results[update]:-}")
 	raws=$(median "${results[raw]:-}")
 	regms=$(median "${results[register]:-}")
+	ticks=$(median "${results[tick]:-}")
 	case_ratio=$(awk -v h="$casers" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
 	upd_ratio=$(awk -v u="$updates" -v r="$raws" 'BEGIN { printf "%.1f", 100 * u / r }')
 	v6=$(verdict "$case_ratio" "$CASE_TARGET" 'r >= t')
 	v7=$(verdict "$upd_ratio" "$UPDATE_TARGET" 'r >= t')
 	v8=$(verdict "$regms" "$REGISTER_TARGET" 'r <= t')
+	v9=$(verdict "$ticks" "$TICK_TARGET" 'r <= t')
 	ratio=$(awk -v h="$health" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
 	me_ratio=$(awk -v h="$me" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
 	slow=$(awk -v s="$signin" -v w="$whoami" 'BEGIN { printf "%.2f", s / w }')
@@ -580,7 +625,7 @@ main() {
 	v3=$(verdict "$slow" "$SIGNIN_TARGET" 'r <= t')
 	v4=$(verdict "$adjud" "$ADJUDICATE_TARGET" 'r >= t')
 	v5=$(verdict "$diffs" "$DIFF_TARGET" 'r <= t')
-	[[ $v1$v2$v3$v4$v5$v6$v7$v8 == metmetmetmetmetmetmetmet ]] || status=1
+	[[ $v1$v2$v3$v4$v5$v6$v7$v8$v9 == metmetmetmetmetmetmetmetmet ]] || status=1
 
 	say ""
 	printf '%-32s %16s %10s %8s\n' measurement median target result
@@ -604,6 +649,7 @@ main() {
 	printf '%-32s %10.1f /s   %10s %8s\n' "raw single-row commits" "$raws" - -
 	printf '%-32s %14s   %10s %8s\n' "update / raw commit" "$upd_ratio %" ">= $UPDATE_TARGET %" "$v7"
 	printf '%-32s %11.3f ms %10s %8s\n' "register: expiring in 180 days" "$regms" "<= ${REGISTER_TARGET} ms" "$v8"
+	printf '%-32s %12.2f s %10s %8s\n' "tick, $TICK_ROWS clearances" "$ticks" "<= ${TICK_TARGET} s" "$v9"
 	return "$status"
 }
 

@@ -2266,3 +2266,50 @@ Test(casework, master_replays_a_spool_left_by_a_dead_worker)
 		  "the replayed spool is still there");
 	cr_assert_eq(vt_vetctl(&out, "audit verify"), 0, "%s", out);
 }
+
+/*
+ * The scheduled pass (vetctl tick, REGDOC 7.0) against the running stack:
+ * a clearance expiring within the policy's lead time gets a renewal case,
+ * which the CSO finds in the case list; a second pass opens nothing; the
+ * CSO and the holder are notified through the outbox; a bad date is
+ * refused and changes nothing; delivery without mail settings says so.
+ */
+Test(casework, tick_opens_a_renewal_once_and_notifies)
+{
+	struct office nb;
+	struct file f;
+	struct vt_response *r;
+	char *out = NULL;
+	long long cases;
+
+	start(NULL, NULL);
+	staff(&nb, "northbridge");
+	f = open_case(&nb, &nb.applicant, "Pat Holder", "1979-04-04", "SECRET");
+	sql("INSERT INTO clearances (org_id, person_id, level, status, granted_on,"
+	    " expires_on, restrictions, created_at, updated_at) SELECT org_id, id,"
+	    " 'SECRET', 'active', date('now', '-1700 days'), date('now', '+90 days'),"
+	    " '[]', 'x', 'x' FROM persons WHERE id = %lld", f.person);
+	cases = sql_number("SELECT count(*) FROM cases");
+
+	cr_assert_eq(vt_vetctl(&out, "tick --today 2026-13-45"), 2, "%s", out);
+	cr_assert_eq(sql_number("SELECT count(*) FROM cases"), cases);
+
+	cr_assert_eq(vt_vetctl(&out, "tick"), 0, "%s", out);
+	cr_assert(strstr(out, " 1 renewal cases opened") != NULL, "%s", out);
+	r = expect(call(&nb.cso, "GET", "/api/v1/cases?kind=renewal", NULL), 200);
+	cr_assert_eq(json_array_size(vt_json_get(r, "cases")), 1, "%s", r->body);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(
+		vt_json_get(r, "cases"), 0), "person_id")), f.person, "%s", r->body);
+
+	cr_assert_eq(vt_vetctl(&out, "tick"), 0, "%s", out);
+	cr_assert(strstr(out, " 0 renewal cases opened") != NULL, "%s", out);
+	cr_assert_eq(sql_number("SELECT count(*) FROM cases"), cases + 1);
+
+	cr_assert_eq(vt_vetctl(&out, "outbox list"), 0, "%s", out);
+	cr_assert(strstr(out, "renewal_due\trole:cso") != NULL, "%s", out);
+	cr_assert(strstr(out, str("renewal_due\t%s", nb.applicant.name)) != NULL,
+		  "%s", out);
+	cr_assert_eq(vt_vetctl(&out, "outbox deliver"), 1, "%s", out);
+	cr_assert(strstr(out, "not configured") != NULL, "%s", out);
+	cr_assert_eq(sql_number("SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 2);
+}

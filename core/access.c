@@ -116,6 +116,16 @@ access_check(const struct principal *p, enum access_action act,
 			return ACCESS_ALLOW;
 		*reason = "assigning a case is for the cso";
 		return ACCESS_DENY;
+	case ACT_CLEARANCE_CHANGE:
+		if (p->roles & ROLE_BIT(ROLE_CSO))
+			return ACCESS_ALLOW;
+		*reason = "changing a clearance is for the cso";
+		return ACCESS_DENY;
+	case ACT_CLEARANCE_REVOKE:
+		if (p->roles & ROLE_BIT(ROLE_AUTHORITY))
+			return ACCESS_ALLOW;
+		*reason = "revoking a clearance is for the authority";
+		return ACCESS_DENY;
 	case ACT_CASE_LIST:
 		if (access_case_scope(p) >= 0)
 			return ACCESS_ALLOW;

@@ -52,6 +52,9 @@ enum access_action {
 	ACT_CASE_LIST,		/* the list itself is scoped by access_case_scope */
 	ACT_CASE_READ,		/* object: owner, assigned */
 	ACT_CASE_ASSIGN,
+	ACT_CLEARANCE_CHANGE,	/* restrictions, suspension, reinstatement,
+				 * termination: the cso */
+	ACT_CLEARANCE_REVOKE,	/* the authority (REGDOC 5.5) */
 	ACT_COUNT
 };
 

@@ -59,6 +59,18 @@ const struct route api_routes[] = {
 	    ROUTE_AUTH | ROUTE_SNAPSHOT },
 	{ "GET",	"/api/v1/clearances/{id}", api_clearance_get,
 	    ROUTE_AUTH | ROUTE_SNAPSHOT },
+	{ "GET",	"/api/v1/clearances/{id}/events", api_holder_events,
+	    ROUTE_AUTH | ROUTE_SNAPSHOT },
+	{ "PUT",	"/api/v1/clearances/{id}/restrictions",
+	    api_holder_restrictions, ROUTE_AUTH },
+	{ "POST",	"/api/v1/clearances/{id}/suspension",
+	    api_holder_suspension, ROUTE_AUTH },
+	{ "POST",	"/api/v1/clearances/{id}/reinstatement",
+	    api_holder_reinstatement, ROUTE_AUTH },
+	{ "POST",	"/api/v1/clearances/{id}/revocation",
+	    api_holder_revocation, ROUTE_AUTH },
+	{ "POST",	"/api/v1/clearances/{id}/termination",
+	    api_holder_termination, ROUTE_AUTH },
 	{ "GET",	"/metrics",		api_metrics,		0 },
 };
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

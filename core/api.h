@@ -120,6 +120,14 @@ int	api_case_load(struct api_ctx *, struct case_row *, unsigned *roles,
 	    char *target, size_t tlen);
 /* The active policy for the case's site (or the organization's). */
 struct policy *api_case_policy(struct api_ctx *, const char *site);
+
+/* api_holder.c: a clearance after the decision */
+void	api_holder_restrictions(struct api_ctx *);
+void	api_holder_suspension(struct api_ctx *);
+void	api_holder_reinstatement(struct api_ctx *);
+void	api_holder_revocation(struct api_ctx *);
+void	api_holder_termination(struct api_ctx *);
+void	api_holder_events(struct api_ctx *);
 /*
  * Take transition name: declared from the case's state, open to one of
  * roles, not while the file is held (but for settings.while_held), guard

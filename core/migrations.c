@@ -253,6 +253,22 @@ const struct migration store_migrations[] = {
 	"  sent_at TEXT"
 	") STRICT;"
 	"CREATE INDEX outbox_due ON outbox(sent_at, next_attempt_at);" },
+
+	{ 7, "the history of each clearance",
+	/* What happened to a clearance after the decision (REGDOC 5.4-10):
+	 * restrictions changed, alternative work or suspension (with the
+	 * review_for_cause case it opened), reinstatement, revocation,
+	 * termination with its debriefing. */
+	"CREATE TABLE clearance_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  clearance_id INTEGER NOT NULL REFERENCES clearances(id),"
+	"  ts TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  detail TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX clearance_events_clearance ON clearance_events("
+	"  clearance_id, id);" },
 };
 
 const int store_nmigrations =

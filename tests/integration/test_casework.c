@@ -2313,3 +2313,179 @@ Test(casework, tick_opens_a_renewal_once_and_notifies)
 	cr_assert(strstr(out, "not configured") != NULL, "%s", out);
 	cr_assert_eq(sql_number("SELECT count(*) FROM outbox WHERE sent_at IS NULL"), 2);
 }
+
+/* --- after the decision (REGDOC 5.4-10) ------------------------------------ */
+
+/* A clearance in the register for the file's person, as a decision leaves
+ * it (written directly: the decision itself is the scenarios' above). */
+static long long registered(struct file *f, const char *status)
+{
+	sql("INSERT INTO clearances (org_id, person_id, case_id, level, status,"
+	    " granted_on, expires_on, restrictions, created_at, updated_at)"
+	    " SELECT org_id, person_id, id, level, '%s', date('now', '-400 days'),"
+	    " date('now', '+1400 days'), '[]', 'x', 'x' FROM cases WHERE id = %lld",
+	    status, f->id);
+	return sql_number("SELECT max(id) FROM clearances");
+}
+
+/* Everything about clearance id that a change would touch. */
+static const char *clearance_state(long long id)
+{
+	return sql("SELECT status || ' ' || restrictions || ' ' ||"
+		   " (SELECT count(*) FROM clearance_events WHERE clearance_id = %lld)"
+		   " || ' ' || (SELECT count(*) FROM cases) || ' ' ||"
+		   " (SELECT count(*) FROM outbox) FROM clearances WHERE id = %lld",
+		   id, id);
+}
+
+Test(casework, restrictions_are_set_reviewed_and_recorded)
+{
+	struct office nb;
+	struct file f;
+	struct vt_response *r;
+	const char *path, *before;
+	long long id;
+	char later[11];
+	time_t t = time(NULL) + 90 * 86400;
+
+	strftime(later, sizeof later, "%Y-%m-%d", gmtime(&t));
+	start(NULL, NULL);
+	staff(&nb, "northbridge");
+	f = open_case(&nb, &nb.applicant, "Kim Restricted", "1981-05-05", "SECRET");
+	id = registered(&f, "active");
+	path = str("/api/v1/clearances/%lld/restrictions", id);
+	before = clearance_state(id);
+
+	/* bad input, wrong role, another organization: nothing changes */
+	expect_error(call(&nb.cso, "PUT", path, "{}"), 400, "bad_request");
+	expect_error(call(&nb.cso, "PUT", path, json("{'restrictions': [{'type':"
+		     " 'hours', 'detail': 'days only'}], 'reason': 'r'}")), 400,
+		     "bad_request");
+	expect_error(call(&nb.cso, "PUT", path, json("{'restrictions': [{'type':"
+		     " 'hours', 'detail': 'days only', 'review_date': '2001-01-01'}],"
+		     " 'reason': 'r'}")), 422, "bad_date");
+	expect_error(call(&nb.screening, "PUT", path, json("{'restrictions': [],"
+		     " 'reason': 'r'}")), 403, "forbidden");
+	expect_error(call(&nb.cso, "PUT", "/api/v1/clearances/999999/restrictions",
+		     json("{'restrictions': [], 'reason': 'r'}")), 404, "not_found");
+	cr_assert_str_eq(clearance_state(id), before);
+
+	r = expect(call(&nb.cso, "PUT", path, json("{'restrictions': [{'type':"
+		   " 'areas', 'detail': 'not in block B', 'review_date': '%s',"
+		   " 'reviewer': 'northbridge-cso'}], 'reason': 'adverse"
+		   " information under review'}", later)), 200);
+	cr_assert_str_eq(text(r, "clearance.status"), "restricted");
+	r = expect(call(&nb.cso, "GET", str("/api/v1/clearances/%lld/events", id),
+			NULL), 200);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(
+		vt_json_get(r, "events"), 0), "type")), "restrictions_changed");
+	cr_assert_eq(sql_number("SELECT count(*) FROM audit_events WHERE action ="
+				" 'clearance.restrictions_changed' AND target ="
+				" 'clearance:%lld'", id), 1);
+	/* lifting them all makes it active again */
+	r = expect(call(&nb.cso, "PUT", path, json("{'restrictions': [],"
+		   " 'reason': 'review done'}")), 200);
+	cr_assert_str_eq(text(r, "clearance.status"), "active");
+}
+
+Test(casework, suspension_opens_a_review_and_reinstatement_waits_for_its_grant)
+{
+	struct office nb;
+	struct file f;
+	struct vt_response *r;
+	const char *base, *before;
+	long long id, review;
+
+	start(NULL, NULL);
+	staff(&nb, "northbridge");
+	f = open_case(&nb, &nb.applicant, "Lee Suspended", "1982-06-06", "SECRET");
+	id = registered(&f, "active");
+	base = str("/api/v1/clearances/%lld", id);
+	before = clearance_state(id);
+	expect_error(call(&nb.cso, "POST", str("%s/suspension", base),
+		     json("{'status': 'on_leave', 'reason': 'charged'}")), 400,
+		     "bad_request");
+	expect_error(call(&nb.authority, "POST", str("%s/suspension", base),
+		     json("{'status': 'suspended', 'reason': 'charged'}")), 403,
+		     "forbidden");
+	cr_assert_str_eq(clearance_state(id), before);
+
+	r = expect(call(&nb.cso, "POST", str("%s/suspension", base),
+			json("{'status': 'suspended', 'reason': 'holder charged"
+			     " with an offence'}")), 200);
+	cr_assert_str_eq(text(r, "clearance.status"), "suspended");
+	review = sql_number("SELECT max(id) FROM cases WHERE kind = 'review_for_cause'");
+	cr_assert_gt(review, f.id, "no review_for_cause case opened");
+	cr_assert_eq(sql_number("SELECT count(*) FROM outbox WHERE kind = 'hold'"), 2,
+		     "the cso and the holder are told");
+	expect_refused(call(&nb.cso, "POST", str("%s/suspension", base),
+			    json("{'status': 'alternative_work', 'reason': 'x'}")),
+		       "already");
+	/* no decision on the review yet */
+	expect_refused(call(&nb.cso, "POST", str("%s/reinstatement", base),
+			    json("{'reason': 'charges dropped'}")), "grant");
+	sql("INSERT INTO case_sections (case_id, name, data, version, updated_at,"
+	    " updated_by) VALUES (%lld, 'decision', '{\"outcome\":\"deny\"}', 1,"
+	    " 'x', 'x')", review);
+	expect_refused(call(&nb.cso, "POST", str("%s/reinstatement", base),
+			    json("{'reason': 'charges dropped'}")), "grant");
+	sql("UPDATE case_sections SET data = '{\"outcome\":\"grant\"}' WHERE"
+	    " case_id = %lld AND name = 'decision'", review);
+	r = expect(call(&nb.cso, "POST", str("%s/reinstatement", base),
+			json("{'reason': 'charges dropped'}")), 200);
+	cr_assert_str_eq(text(r, "clearance.status"), "active");
+	cr_assert_eq(sql_number("SELECT count(*) FROM clearance_events WHERE"
+				" clearance_id = %lld", id), 2);
+}
+
+Test(casework, revocation_is_the_authoritys_and_termination_needs_a_debriefing)
+{
+	struct office nb;
+	struct file f, g;
+	const char *a, *b, *before;
+	long long one, two;
+	struct vt_response *r;
+
+	start(NULL, NULL);
+	staff(&nb, "northbridge");
+	f = open_case(&nb, &nb.applicant, "Sam Revoked", "1983-07-07", "SECRET");
+	g = open_case(&nb, &nb.applicant2, "Ari Leaving", "1984-08-08", "SECRET");
+	one = registered(&f, "active");
+	two = registered(&g, "restricted");
+	a = str("/api/v1/clearances/%lld", one);
+	b = str("/api/v1/clearances/%lld", two);
+
+	before = clearance_state(one);
+	expect_error(call(&nb.cso, "POST", str("%s/revocation", a),
+		     json("{'grounds': 'refused_interview', 'reason': 'r'}")), 403,
+		     "forbidden");
+	expect_error(call(&nb.authority, "POST", str("%s/revocation", a),
+		     json("{'grounds': 'dislike', 'reason': 'r'}")), 400, "bad_request");
+	cr_assert_str_eq(clearance_state(one), before);
+	r = expect(call(&nb.authority, "POST", str("%s/revocation", a),
+			json("{'grounds': 'refused_interview', 'reason': 'the"
+			     " holder refused the security interview'}")), 200);
+	cr_assert_str_eq(text(r, "clearance.status"), "revoked");
+	expect_refused(call(&nb.cso, "POST", str("%s/termination", a),
+			    json("{'could_not_debrief': 'left'}")), "no longer in force");
+
+	before = clearance_state(two);
+	expect_error(call(&nb.cso, "POST", str("%s/termination", b), "{}"), 422,
+		     "debriefing_required");
+	expect_error(call(&nb.cso, "POST", str("%s/termination", b),
+		     json("{'debriefing': {'date': '2026-01-01', 'by':"
+			  " 'northbridge-cso', 'acknowledged': false}}")), 422,
+		     "debriefing_incomplete");
+	expect_error(call(&nb.cso, "POST", str("%s/termination", b),
+		     json("{'debriefing': {'date': '2199-01-01', 'by':"
+			  " 'northbridge-cso', 'acknowledged': true}}")), 422,
+		     "debriefing_incomplete");
+	cr_assert_str_eq(clearance_state(two), before);
+	r = expect(call(&nb.cso, "POST", str("%s/termination", b),
+			json("{'debriefing': {'date': '2026-01-01', 'by':"
+			     " 'northbridge-cso', 'acknowledged': true}}")), 200);
+	cr_assert_str_eq(text(r, "clearance.status"), "terminated");
+	cr_assert_eq(sql_number("SELECT count(*) FROM audit_events WHERE action ="
+				" 'clearance.terminated' AND target = 'clearance:%lld'",
+				two), 1);
+}

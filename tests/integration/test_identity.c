@@ -1335,6 +1335,19 @@ static const struct route_rule {
 	{ "GET", "/api/v1/clearances/{id}", NULL, 401,
 	  { 404, 404, 403, 403, 404, 404, 403, 404, 403 },
 	  { 403, 404, 403, 403, 404, 404, 403, 404, 403 } },
+	/* after the decision: clearance 1 does not exist, for anyone */
+	{ "GET", "/api/v1/clearances/{id}/events", NULL, 401, ALL(404),
+	  ALL(404) },
+	{ "PUT", "/api/v1/clearances/{id}/restrictions", "{}", 401, ALL(404),
+	  ALL(404) },
+	{ "POST", "/api/v1/clearances/{id}/suspension", "{}", 401, ALL(404),
+	  ALL(404) },
+	{ "POST", "/api/v1/clearances/{id}/reinstatement", "{}", 401,
+	  ALL(404), ALL(404) },
+	{ "POST", "/api/v1/clearances/{id}/revocation", "{}", 401, ALL(404),
+	  ALL(404) },
+	{ "POST", "/api/v1/clearances/{id}/termination", "{}", 401, ALL(404),
+	  ALL(404) },
 	{ "GET", "/metrics", NULL, 200, ALL(200), ALL(200) },
 };
 

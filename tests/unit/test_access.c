@@ -28,7 +28,8 @@
 static const char *const act_names[ACT_COUNT] = {
 	"self_read", "self_sign_out", "audit_read", "policy_read",
 	"policy_evaluate", "person_create", "person_read", "case_open",
-	"case_list", "case_read", "case_assign"
+	"case_list", "case_read", "case_assign", "clearance_change",
+	"clearance_revoke"
 };
 
 static struct principal who(unsigned roles, const char *username)
@@ -108,6 +109,8 @@ static const enum access_decision table[ACT_COUNT][ROLE_COUNT] = {
 	/* case_list */		{ A, A, A, A, A, A, A, A, D },
 	/* case_read */		{ N, D, D, D, A, A, D, A, D },
 	/* case_assign */	{ D, D, D, D, D, A, D, D, D },
+	/* clearance_change */	{ D, D, D, D, D, A, D, D, D },
+	/* clearance_revoke */	{ D, D, D, D, A, D, D, D, D },
 };
 
 Test(access, role_action_table)

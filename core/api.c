@@ -182,6 +182,21 @@ api_body_object(struct api_ctx *c)
 	return j;
 }
 
+json_t *
+api_body_shaped(struct api_ctx *c, const struct vfield *fields)
+{
+	struct vresult	 vr = { .n = 0 };
+	json_t		*b;
+
+	if ((b = api_body_object(c)) == NULL)
+		return NULL;
+	if (validate_object(b, fields, 0, "", &vr) == -1) {
+		api_shape_error(c, &vr);
+		return NULL;
+	}
+	return b;
+}
+
 const char *
 api_username(struct api_ctx *c, const char *u, const char *field)
 {

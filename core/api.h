@@ -22,6 +22,8 @@
 #include "session.h"
 #include "store.h"
 
+struct vfield;
+
 /* Route flags. */
 #define ROUTE_AUTH	0x1	/* needs a signed-in user or an API token */
 #define ROUTE_SNAPSHOT	0x2	/* reads only: one read snapshot (store.h) */
@@ -56,6 +58,9 @@ void	api_dispatch(struct api_ctx *);
  * and NULL is returned; the object belongs to the request.
  */
 json_t	*api_body_object(struct api_ctx *);
+/* api_body_object, then checked against fields (validate.h): NULL having
+ * answered 400 with the field errors. The body belongs to the request. */
+json_t	*api_body_shaped(struct api_ctx *, const struct vfield *fields);
 
 /*
  * Take a string member of obj: required or not, length in bytes within

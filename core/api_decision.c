@@ -43,22 +43,6 @@ refuse409(struct api_ctx *c, const char *msg)
 	return -1;
 }
 
-/* The body, checked against fields. NULL having answered 400. */
-static json_t *
-body_shaped(struct api_ctx *c, const struct vfield *fields)
-{
-	struct vresult	 vr = { .n = 0 };
-	json_t		*b;
-
-	if ((b = api_body_object(c)) == NULL)
-		return NULL;
-	if (validate_object(b, fields, 0, "", &vr) == -1) {
-		api_shape_error(c, &vr);
-		return NULL;
-	}
-	return b;
-}
-
 /* Append item to the list section name; inside the transaction. */
 static int
 append_item(struct api_ctx *c, long long case_id, const char *name,
@@ -159,7 +143,7 @@ api_case_notice(struct api_ctx *c)
 	if (api_case_load(c, &row, &roles, target, sizeof(target)) == -1 ||
 	    need_role(c, roles, ROLE_BIT(ROLE_SCREENING) | ROLE_BIT(ROLE_CSO),
 	    "agency notices are recorded by screening or the cso", target) ==
-	    -1 || (b = body_shaped(c, notice_fields)) == NULL)
+	    -1 || (b = api_body_shaped(c, notice_fields)) == NULL)
 		return;
 	if (closed(row.state)) {
 		refuse409(c, "the case is closed");
@@ -203,7 +187,7 @@ api_case_interview(struct api_ctx *c)
 	if (api_case_load(c, &row, &roles, target, sizeof(target)) == -1 ||
 	    need_role(c, roles, ROLE_BIT(ROLE_INTERVIEWER), "interviews are "
 	    "recorded by an interviewer of the case", target) == -1 ||
-	    (b = body_shaped(c, interview_fields)) == NULL)
+	    (b = api_body_shaped(c, interview_fields)) == NULL)
 		return;
 	if (closed(row.state)) {
 		refuse409(c, "the case is closed");
@@ -610,7 +594,7 @@ api_case_decide(struct api_ctx *c)
 	if (api_case_load(c, &row, &roles, target, sizeof(target)) == -1 ||
 	    need_role(c, roles, ROLE_BIT(ROLE_AUTHORITY), "decisions are the "
 	    "authority's", target) == -1 ||
-	    (b = body_shaped(c, decision_fields)) == NULL ||
+	    (b = api_body_shaped(c, decision_fields)) == NULL ||
 	    (p = api_case_policy(c, row.site)) == NULL)
 		return;
 	outcome = json_string_value(json_object_get(b, "outcome"));

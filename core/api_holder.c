@@ -61,22 +61,6 @@ load(struct api_ctx *c, enum access_action act, struct holder_row *h,
 	return api_allow(c, act, &obj, target);
 }
 
-/* The body checked against fields. NULL having answered 400. */
-static json_t *
-shaped(struct api_ctx *c, const struct vfield *fields)
-{
-	struct vresult	 vr = { .n = 0 };
-	json_t		*b;
-
-	if ((b = api_body_object(c)) == NULL)
-		return NULL;
-	if (validate_object(b, fields, 0, "", &vr) == -1) {
-		api_shape_error(c, &vr);
-		return NULL;
-	}
-	return b;
-}
-
 static void
 refused(struct api_ctx *c, const char *msg)
 {
@@ -160,7 +144,7 @@ api_holder_restrictions(struct api_ctx *c)
 	size_t			 i;
 
 	if (load(c, ACT_CLEARANCE_CHANGE, &h, target, sizeof(target)) == -1 ||
-	    (b = shaped(c, restrictions_body)) == NULL)
+	    (b = api_body_shaped(c, restrictions_body)) == NULL)
 		return;
 	if (!holder_live(h.status)) {
 		refused(c, "the clearance is no longer in force");
@@ -220,7 +204,7 @@ api_holder_suspension(struct api_ctx *c)
 	long long		 review;
 
 	if (load(c, ACT_CLEARANCE_CHANGE, &h, target, sizeof(target)) == -1 ||
-	    (b = shaped(c, suspension_body)) == NULL)
+	    (b = api_body_shaped(c, suspension_body)) == NULL)
 		return;
 	status = json_string_value(json_object_get(b, "status"));
 	if (strcmp(h.status, "active") != 0 &&
@@ -281,7 +265,7 @@ api_holder_reinstatement(struct api_ctx *c)
 	long long		 review, ver;
 
 	if (load(c, ACT_CLEARANCE_CHANGE, &h, target, sizeof(target)) == -1 ||
-	    (b = shaped(c, reason_body)) == NULL)
+	    (b = api_body_shaped(c, reason_body)) == NULL)
 		return;
 	if (strcmp(h.status, "alternative_work") != 0 &&
 	    strcmp(h.status, "suspended") != 0) {
@@ -333,7 +317,7 @@ api_holder_revocation(struct api_ctx *c)
 	char			 target[48];
 
 	if (load(c, ACT_CLEARANCE_REVOKE, &h, target, sizeof(target)) == -1 ||
-	    (b = shaped(c, revocation_body)) == NULL)
+	    (b = api_body_shaped(c, revocation_body)) == NULL)
 		return;
 	if (!holder_live(h.status)) {
 		refused(c, "the clearance is no longer in force");
@@ -375,7 +359,7 @@ api_holder_termination(struct api_ctx *c)
 	char			 target[48], today[11];
 
 	if (load(c, ACT_CLEARANCE_CHANGE, &h, target, sizeof(target)) == -1 ||
-	    (b = shaped(c, termination_body)) == NULL)
+	    (b = api_body_shaped(c, termination_body)) == NULL)
 		return;
 	deb = json_object_get(b, "debriefing");
 	why = json_object_get(b, "could_not_debrief");

@@ -360,6 +360,34 @@ fail:
 	return -1;
 }
 
+/*
+ * Run pick, a query bound with (org_id, today, TICK_BATCH) that yields an
+ * id and a date, keeping both. The number of rows (at most TICK_BATCH),
+ * or -1.
+ */
+static long long
+pick_dated(struct store *st, const char *pick, long long org_id,
+    const char *today, long long *ids, char (*dates)[11])
+{
+	sqlite3_stmt	*s;
+	long long	 n = 0;
+	int		 rc;
+
+	if ((s = store_prepare(st, pick)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, org_id);
+	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, TICK_BATCH);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ids[n] = sqlite3_column_int64(s, 0);
+		snprintf(dates[n], sizeof(dates[n]), "%s",
+		    sqlite3_column_text(s, 1));
+		n++;
+	}
+	store_done(s);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
 static long long
 review_batch(struct store *st, long long org_id, const char *today,
     long long *notices)
@@ -384,19 +412,8 @@ review_batch(struct store *st, long long org_id, const char *today,
 	int			 rc, q;
 
 	util_now_iso(now, sizeof(now));
-	if (store_begin(st) == -1 || (s = store_prepare(st, pick)) == NULL)
-		goto fail;
-	sqlite3_bind_int64(s, 1, org_id);
-	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, TICK_BATCH);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ids[n] = sqlite3_column_int64(s, 0);
-		snprintf(dates[n], sizeof(dates[n]), "%s",
-		    sqlite3_column_text(s, 1));
-		n++;
-	}
-	store_done(s);
-	if (rc != SQLITE_DONE)
+	if (store_begin(st) == -1 ||
+	    (n = pick_dated(st, pick, org_id, today, ids, dates)) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		if ((s = store_prepare(st, mark)) == NULL)
@@ -447,25 +464,13 @@ window_batch(struct store *st, long long org_id, const char *today,
 	    " AND json_extract(e.detail, '$.due') = c.response_due) LIMIT ?3";
 	static long long	 ids[TICK_BATCH];
 	static char		 dues[TICK_BATCH][11];
-	sqlite3_stmt		*s;
 	long long		 n = 0, i;
 	char			 target[48], subject[160], body[300], dedup[80];
 	json_t			*detail;
-	int			 rc, q;
+	int			 q;
 
-	if (store_begin(st) == -1 || (s = store_prepare(st, pick)) == NULL)
-		goto fail;
-	sqlite3_bind_int64(s, 1, org_id);
-	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, TICK_BATCH);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ids[n] = sqlite3_column_int64(s, 0);
-		snprintf(dues[n], sizeof(dues[n]), "%s",
-		    sqlite3_column_text(s, 1));
-		n++;
-	}
-	store_done(s);
-	if (rc != SQLITE_DONE)
+	if (store_begin(st) == -1 ||
+	    (n = pick_dated(st, pick, org_id, today, ids, dues)) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		detail = json_pack("{s:s}", "due", dues[i]);

@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,4 +66,23 @@ fixture_quiet(int on)
 		close(saved);
 		saved = -1;
 	}
+}
+
+long long
+fixture_count(struct store *st, const char *fmt, ...)
+{
+	char		 sql[2048];
+	va_list		 ap;
+	sqlite3_stmt	*s;
+	long long	 v;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	cr_assert_eq(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL),
+		     SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(store_db(st)));
+	cr_assert_eq(sqlite3_step(s), SQLITE_ROW, "%s: no row", sql);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
 }

@@ -16,6 +16,11 @@ struct store	*fixture_db_open(const char *path);
  * no subdirectories in it). A dir that is not there is no error. */
 void		 fixture_rmdir(const char *dir);
 
+/* The first column of the first row of the query (printf-style); the
+ * test fails when it does not run or yields no row. */
+long long	 fixture_count(struct store *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 /* Sends stderr to /dev/null (on) or back (off), for expected error lines. */
 void		 fixture_quiet(int on);
 

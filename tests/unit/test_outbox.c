@@ -70,18 +70,7 @@ static void teardown(void)
 
 TestSuite(outbox, .init = setup, .fini = teardown, .timeout = 30);
 
-static long long count(const char *sql)
-{
-	sqlite3_stmt *s;
-	long long v;
-
-	cr_assert_eq(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL),
-		     SQLITE_OK, "%s", sqlite3_errmsg(store_db(st)));
-	cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
+#define count(...) fixture_count(st, __VA_ARGS__)
 
 static void queue(const char *to, const char *dedup)
 {

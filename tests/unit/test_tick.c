@@ -70,23 +70,7 @@ static void teardown(void)
 
 TestSuite(tick, .init = setup, .fini = teardown, .timeout = 60);
 
-static long long count(const char *fmt, ...)
-{
-	char sql[1024];
-	va_list ap;
-	sqlite3_stmt *s;
-	long long v;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	cr_assert_eq(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL),
-		     SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(store_db(st)));
-	cr_assert_eq(sqlite3_step(s), SQLITE_ROW, "%s: no row", sql);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
+#define count(...) fixture_count(st, __VA_ARGS__)
 
 static void exec(const char *fmt, ...)
 {

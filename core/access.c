@@ -126,6 +126,13 @@ access_check(const struct principal *p, enum access_action act,
 			return ACCESS_ALLOW;
 		*reason = "revoking a clearance is for the authority";
 		return ACCESS_DENY;
+	case ACT_STATS_READ:
+		if (p->roles & (ROLE_BIT(ROLE_CSO) | ROLE_BIT(ROLE_AUTHORITY) |
+		    ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_ADMIN)))
+			return ACCESS_ALLOW;
+		*reason = "the figures are for the cso, authority, auditor and "
+		    "admin";
+		return ACCESS_DENY;
 	case ACT_CASE_LIST:
 		if (access_case_scope(p) >= 0)
 			return ACCESS_ALLOW;

@@ -55,6 +55,7 @@ enum access_action {
 	ACT_CLEARANCE_CHANGE,	/* restrictions, suspension, reinstatement,
 				 * termination: the cso */
 	ACT_CLEARANCE_REVOKE,	/* the authority (REGDOC 5.5) */
+	ACT_STATS_READ,		/* timeliness figures: no personal data */
 	ACT_COUNT
 };
 

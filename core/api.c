@@ -59,6 +59,8 @@ const struct route api_routes[] = {
 	    ROUTE_AUTH | ROUTE_SNAPSHOT },
 	{ "GET",	"/api/v1/clearances/{id}", api_clearance_get,
 	    ROUTE_AUTH | ROUTE_SNAPSHOT },
+	{ "GET",	"/api/v1/stats/timeliness", api_stats_timeliness,
+	    ROUTE_AUTH },
 	{ "GET",	"/api/v1/clearances/{id}/events", api_holder_events,
 	    ROUTE_AUTH | ROUTE_SNAPSHOT },
 	{ "PUT",	"/api/v1/clearances/{id}/restrictions",

@@ -133,6 +133,9 @@ void	api_holder_reinstatement(struct api_ctx *);
 void	api_holder_revocation(struct api_ctx *);
 void	api_holder_termination(struct api_ctx *);
 void	api_holder_events(struct api_ctx *);
+
+/* api_stats.c */
+void	api_stats_timeliness(struct api_ctx *);
 /*
  * Take transition name: declared from the case's state, open to one of
  * roles, not while the file is held (but for settings.while_held), guard

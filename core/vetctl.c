@@ -12,6 +12,7 @@
  *   vetctl [-f file] tick [--today YYYY-MM-DD]
  *   vetctl [-f file] outbox list [--status pending|all]
  *   vetctl [-f file] outbox deliver
+ *   vetctl [-f file] stats ORG [--from D] [--to D] [--level L]
  *   vetctl [-f file] policy test ORG [--site S] [--dir DIR]
  *   vetctl [-f file] policy status | policy replay ID
  *   vetctl [-f file] policy diff ORG --draft DIR [--site S] [--cases PATH]
@@ -502,6 +503,12 @@ cmd_policy_diff(struct store *st, int argc, char **argv)
 }
 
 static int
+cmd_stats(struct store *st, int argc, char **argv)
+{
+	return vetctl_stats(g_cfg, st, argc, argv);
+}
+
+static int
 cmd_tick(struct store *st, int argc, char **argv)
 {
 	return vetctl_tick(g_cfg, st, argc, argv);
@@ -545,6 +552,8 @@ static const struct cmd cmds[] = {
 	{ "outbox", "list", 0, 2, cmd_outbox_list,
 	    "outbox list [--status pending|all]" },
 	{ "outbox", "deliver", 0, 0, cmd_outbox_deliver, "outbox deliver" },
+	{ "stats", NULL, 1, 7, cmd_stats,
+	    "stats ORG [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--level L]" },
 };
 
 static void __attribute__((noreturn))

@@ -4,6 +4,7 @@
  *   vetctl tick [--today YYYY-MM-DD]
  *   vetctl outbox list [--status pending|all]
  *   vetctl outbox deliver
+ *   vetctl stats ORG [--from D] [--to D] [--level L]
  */
 #include "autoconf.h"
 
@@ -13,6 +14,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "luahost.h"
+#include "org.h"
+#include "stats.h"
 #include "outbox.h"
 #include "policy.h"
 #include "tick.h"
@@ -128,4 +132,75 @@ vetctl_outbox_deliver(const struct config *cfg, struct store *st, int argc,
 	printf("outbox: %lld sent, %lld failed (kept for a retry), %lld "
 	    "waiting for their retry time\n", r.sent, r.failed, r.waiting);
 	return r.failed > 0 ? 1 : 0;
+}
+
+/* One line of figures; "-" where no case went through the stage. */
+static void
+print_figures(const char *name, json_t *f)
+{
+	long long	n = (long long)json_integer_value(json_object_get(f,
+			    "cases"));
+
+	if (n == 0)
+		printf("%-14s %8lld %12s %12s\n", name, n, "-", "-");
+	else
+		printf("%-14s %8lld %12.1f %12.1f\n", name, n,
+		    json_real_value(json_object_get(f, "median_days")),
+		    json_real_value(json_object_get(f, "p90_days")));
+}
+
+int
+vetctl_stats(const struct config *cfg, struct store *st, int argc, char **argv)
+{
+	static const char *const allowed[] = { "--from", "--to", "--level",
+	    NULL };
+	struct policy_registry	*pol;
+	struct policy		*p;
+	struct stats_filter	 f;
+	json_t			*settings, *out, *row, *e;
+	long long		 org;
+	char			 err[1024];
+	size_t			 i;
+	int			 rc = 1;
+
+	if (!cli_args_ok(argc, argv, 1, allowed))
+		return 2;
+	f.from = cli_opt(argc, argv, "--from");
+	f.to = cli_opt(argc, argv, "--to");
+	f.level = cli_opt(argc, argv, "--level");
+	if ((f.from && !validate_date(f.from)) || (f.to &&
+	    !validate_date(f.to))) {
+		fprintf(stderr, "vetctl: stats: --from and --to are dates "
+		    "(YYYY-MM-DD)\n");
+		return 2;
+	}
+	if (org_id(st, argv[0], &org) != ORG_OK) {
+		fprintf(stderr, "vetctl: stats: no organization %s\n", argv[0]);
+		return 1;
+	}
+	pol = policy_registry_new(cfg);
+	if ((p = policy_get(pol, st, argv[0], NULL, (long long)time(NULL), err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "vetctl: stats: %s\n", err);
+		goto out;
+	}
+	settings = luahost_table(p, "settings");
+	out = stats_timeliness(st, org, settings, &f);
+	json_decref(settings);
+	if (out == NULL) {
+		fprintf(stderr, "vetctl: stats: database error\n");
+		goto out;
+	}
+	printf("%-14s %8s %12s %12s\n", "stage", "cases", "median days",
+	    "90th pct");
+	json_array_foreach(json_object_get(out, "stages"), i, row)
+		print_figures(json_string_value(json_object_get(row, "stage")),
+		    row);
+	e = json_object_get(out, "end_to_end");
+	print_figures("end to end", e);
+	json_decref(out);
+	rc = 0;
+out:
+	policy_registry_free(pol);
+	return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * vetctl_tick: `vetctl tick` (the scheduled pass, tick.h) and `vetctl
- * outbox list|deliver` (outbox.h).
+ * outbox list|deliver` (outbox.h), and `vetctl stats` (stats.h).
  */
 #ifndef VETD_VETCTL_TICK_H
 #define VETD_VETCTL_TICK_H
@@ -12,5 +12,6 @@ int	vetctl_tick(const struct config *, struct store *, int, char **);
 int	vetctl_outbox_list(const struct config *, struct store *, int, char **);
 int	vetctl_outbox_deliver(const struct config *, struct store *, int,
 	    char **);
+int	vetctl_stats(const struct config *, struct store *, int, char **);
 
 #endif

@@ -21,6 +21,18 @@ return {
 	retention_years = 1,         -- keep a closed file this long (REGDOC 9.0)
 	transfer_window_days = 90,   -- a transfer must complete this long before renewal (REGDOC 8.0)
 
+	-- timeliness (GET /api/v1/stats/timeliness): which workflow states
+	-- make up each stage, and the states that end a case
+	timeliness_stages = {
+		application = { "draft", "returned" },
+		screening = { "submitted", "screening" },
+		agency = { "on_hold" },
+		interview = { "interview" },
+		adjudication = { "adjudication", "fairness" },
+		decision = { "decision", "briefing" },
+	},
+	timeliness_end = { "issued", "denied" },
+
 	-- used by the default policy.lua
 	document_languages = { "en", "fr" }, -- no translation needed (REGDOC 5.2)
 	recent_years = 5,            -- conduct younger than this is recent: grant with a warning

@@ -2489,3 +2489,32 @@ Test(casework, revocation_is_the_authoritys_and_termination_needs_a_debriefing)
 				" 'clearance.terminated' AND target = 'clearance:%lld'",
 				two), 1);
 }
+
+/* Timeliness (the figures themselves are checked in tests/unit/test_stats.c):
+ * through nginx for the cso, the six stages and end to end; bad periods
+ * refused; the same from vetctl. */
+Test(casework, timeliness_figures_per_stage)
+{
+	struct office nb;
+	struct vt_response *r;
+	char *out = NULL;
+
+	start(NULL, NULL);
+	staff(&nb, "northbridge");
+	open_case(&nb, &nb.applicant, "Tim Ely", "1985-01-01", "SECRET");
+	r = expect(call(&nb.cso, "GET", "/api/v1/stats/timeliness", NULL), 200);
+	cr_assert_eq(json_array_size(vt_json_get(r, "stages")), 6, "%s", r->body);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(
+		vt_json_get(r, "stages"), 0), "stage")), "application");
+	cr_assert_not_null(vt_json_get(r, "end_to_end"), "%s", r->body);
+	expect_error(call(&nb.cso, "GET", "/api/v1/stats/timeliness?from=2026-13-01",
+			  NULL), 400, "bad_request");
+	expect_error(call(&nb.cso, "GET", "/api/v1/stats/timeliness?from=2026-02-01"
+			  "&to=2026-01-01", NULL), 400, "bad_request");
+	expect_error(call(&nb.applicant, "GET", "/api/v1/stats/timeliness", NULL),
+		     403, "forbidden");
+	cr_assert_eq(vt_vetctl(&out, "stats northbridge --level SECRET"), 0, "%s", out);
+	cr_assert(strstr(out, "end to end") != NULL, "%s", out);
+	cr_assert_eq(vt_vetctl(&out, "stats nosuchorg"), 1, "%s", out);
+	cr_assert_eq(vt_vetctl(&out, "stats northbridge --from yesterday"), 2, "%s", out);
+}

@@ -1335,6 +1335,10 @@ static const struct route_rule {
 	{ "GET", "/api/v1/clearances/{id}", NULL, 401,
 	  { 404, 404, 403, 403, 404, 404, 403, 404, 403 },
 	  { 403, 404, 403, 403, 404, 404, 403, 404, 403 } },
+	/* timeliness figures: cso, authority, auditor, admin */
+	{ "GET", "/api/v1/stats/timeliness", NULL, 401,
+	  { 403, 403, 403, 403, 200, 200, 403, 200, 200 },
+	  { 403, 403, 403, 403, 200, 200, 403, 200, 200 } },
 	/* after the decision: clearance 1 does not exist, for anyone */
 	{ "GET", "/api/v1/clearances/{id}/events", NULL, 401, ALL(404),
 	  ALL(404) },

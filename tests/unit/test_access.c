@@ -29,7 +29,7 @@ static const char *const act_names[ACT_COUNT] = {
 	"self_read", "self_sign_out", "audit_read", "policy_read",
 	"policy_evaluate", "person_create", "person_read", "case_open",
 	"case_list", "case_read", "case_assign", "clearance_change",
-	"clearance_revoke"
+	"clearance_revoke", "stats_read"
 };
 
 static struct principal who(unsigned roles, const char *username)
@@ -111,6 +111,7 @@ static const enum access_decision table[ACT_COUNT][ROLE_COUNT] = {
 	/* case_assign */	{ D, D, D, D, D, A, D, D, D },
 	/* clearance_change */	{ D, D, D, D, D, A, D, D, D },
 	/* clearance_revoke */	{ D, D, D, D, A, D, D, D, D },
+	/* stats_read */	{ D, D, D, D, A, A, D, A, A },
 };
 
 Test(access, role_action_table)

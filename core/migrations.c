@@ -269,6 +269,41 @@ const struct migration store_migrations[] = {
 	") STRICT;"
 	"CREATE INDEX clearance_events_clearance ON clearance_events("
 	"  clearance_id, id);" },
+
+	{ 8, "record retention: legal holds, purges, the permanent listing",
+	/* A legal hold on a person or a case stops any purge until lifted
+	 * (REGDOC 9.0). */
+	"CREATE TABLE legal_holds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('person', 'case')),"
+	"  target_id INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  placed_by TEXT NOT NULL,"
+	"  placed_at TEXT NOT NULL,"
+	"  lifted_by TEXT,"
+	"  lifted_at TEXT,"
+	"  lift_reason TEXT"
+	") STRICT;"
+	"CREATE INDEX legal_holds_target ON legal_holds(kind, target_id);"
+	/* Files purged when their retention ran out. */
+	"CREATE TABLE purges ("
+	"  case_id INTEGER PRIMARY KEY REFERENCES cases(id),"
+	"  purged_at TEXT NOT NULL"
+	") STRICT;"
+	/* What stays for good: who was granted, denied or revoked, at which
+	 * level, when (REGDOC 9.0; NSR 37). */
+	"CREATE TABLE register_listing ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+	"  case_id INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  level TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL,"
+	"  granted_on TEXT,"
+	"  ended_on TEXT,"
+	"  listed_at TEXT NOT NULL"
+	") STRICT;" },
 };
 
 const int store_nmigrations =

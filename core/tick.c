@@ -104,31 +104,48 @@ scopes_load(struct store *st, struct scopes *ss)
 	return 0;
 }
 
-/* What a scope's policy says for the pass: the lead time and the state
- * a new case starts in. 0, or -1 with err. */
+/* What a scope's policy says for the pass. */
+struct rules {
+	long long	 lead;		/* renewal_lead_days */
+	long long	 retention;	/* retention_years */
+	char		 initial[65];	/* the state a new case starts in */
+	char		*closed;	/* JSON array of the closed states */
+};
+
+/* Read r from the scope's policy. 0, or -1 with err; the caller frees
+ * r->closed either way. */
 static int
 scope_policy(struct policy_registry *pol, struct store *st,
-    const struct scope *sc, long long *lead, char *initial, size_t ilen,
-    char *err, size_t errlen)
+    const struct scope *sc, struct rules *r, char *err, size_t errlen)
 {
 	struct policy	*p;
 	json_t		*settings, *wf, *v;
 	const char	*s;
 
+	memset(r, 0, sizeof(*r));
 	if ((p = policy_get(pol, st, sc->org, sc->site, (long long)time(NULL),
 	    err, errlen)) == NULL)
 		return -1;
 	settings = luahost_table(p, "settings");
 	wf = luahost_table(p, "workflow");
 	v = json_object_get(settings, "renewal_lead_days");
-	*lead = json_is_integer(v) ? json_integer_value(v) : 180;
-	if (*lead < 1 || *lead > 3650)
-		*lead = 180;
+	r->lead = json_is_integer(v) ? json_integer_value(v) : 180;
+	if (r->lead < 1 || r->lead > 3650)
+		r->lead = 180;
+	/* the regulation's floor is a year (REGDOC 9.0) */
+	v = json_object_get(settings, "retention_years");
+	r->retention = json_is_integer(v) ? json_integer_value(v) : 1;
+	if (r->retention < 1 || r->retention > 100)
+		r->retention = 1;
+	v = json_object_get(settings, "closed_states");
+	r->closed = json_is_array(v) && json_array_size(v) > 0 ?
+	    json_dumps(v, JSON_COMPACT) :
+	    xstrdup("[\"issued\",\"denied\",\"withdrawn\"]");
 	s = json_string_value(json_object_get(wf, "initial"));
-	snprintf(initial, ilen, "%s", s ? s : "");
+	snprintf(r->initial, sizeof(r->initial), "%s", s ? s : "");
 	json_decref(settings);
 	json_decref(wf);
-	if (initial[0] == '\0') {
+	if (r->closed == NULL || r->initial[0] == '\0') {
 		snprintf(err, errlen, "%s%s%s: the policy declares no workflow",
 		    sc->org, sc->site ? "/" : "", sc->site ? sc->site : "");
 		return -1;
@@ -361,13 +378,13 @@ fail:
 }
 
 /*
- * Run pick, a query bound with (org_id, today, TICK_BATCH) that yields an
- * id and a date, keeping both. The number of rows (at most TICK_BATCH),
+ * Run pick, a query bound with (org_id, today, TICK_BATCH[, extra]) that
+ * yields an id and a date, keeping both. The number of rows (at most TICK_BATCH),
  * or -1.
  */
 static long long
 pick_dated(struct store *st, const char *pick, long long org_id,
-    const char *today, long long *ids, char (*dates)[11])
+    const char *today, const char *extra, long long *ids, char (*dates)[11])
 {
 	sqlite3_stmt	*s;
 	long long	 n = 0;
@@ -378,6 +395,8 @@ pick_dated(struct store *st, const char *pick, long long org_id,
 	sqlite3_bind_int64(s, 1, org_id);
 	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, TICK_BATCH);
+	if (extra != NULL)
+		sqlite3_bind_text(s, 4, extra, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		ids[n] = sqlite3_column_int64(s, 0);
 		snprintf(dates[n], sizeof(dates[n]), "%s",
@@ -413,7 +432,8 @@ review_batch(struct store *st, long long org_id, const char *today,
 
 	util_now_iso(now, sizeof(now));
 	if (store_begin(st) == -1 ||
-	    (n = pick_dated(st, pick, org_id, today, ids, dates)) == -1)
+	    (n = pick_dated(st, pick, org_id, today, NULL, ids, dates)) ==
+	    -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		if ((s = store_prepare(st, mark)) == NULL)
@@ -453,11 +473,12 @@ fail:
 
 static long long
 window_batch(struct store *st, long long org_id, const char *today,
-    long long *notices)
+    const char *closed, long long *notices)
 {
 	static const char pick[] = "SELECT c.id, c.response_due FROM cases c"
 	    " WHERE c.org_id = ?1 AND c.response_due IS NOT NULL AND"
-	    " c.response_due < ?2 AND c.decided_at IS NULL AND NOT EXISTS"
+	    " c.response_due < ?2 AND c.state NOT IN (SELECT value FROM"
+	    " json_each(?4)) AND NOT EXISTS"
 	    " (SELECT 1 FROM case_sections s WHERE s.case_id = c.id AND"
 	    " s.name = 'response') AND NOT EXISTS (SELECT 1 FROM case_events e"
 	    " WHERE e.case_id = c.id AND e.type = 'response_window_closed'"
@@ -470,7 +491,8 @@ window_batch(struct store *st, long long org_id, const char *today,
 	int			 q;
 
 	if (store_begin(st) == -1 ||
-	    (n = pick_dated(st, pick, org_id, today, ids, dues)) == -1)
+	    (n = pick_dated(st, pick, org_id, today, closed, ids, dues)) ==
+	    -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		detail = json_pack("{s:s}", "due", dues[i]);
@@ -502,6 +524,143 @@ fail:
 	return -1;
 }
 
+/*
+ * Retention (REGDOC 9.0): a closed file whose clearance has ended (or
+ * that never had one) is purged retention years after: its sections, its
+ * events' details and the input of its recommendations are cleared
+ * (secure_delete zeroes them in the file), the person's record is cut to
+ * the name when nothing else of theirs is kept, and the permanent listing
+ * keeps name, level, outcome and dates. A legal hold on the case or the
+ * person stops it.
+ */
+static long long
+purge_batch(struct store *st, long long org_id, const char *today,
+    const struct rules *ru)
+{
+	static const char pick[] = "SELECT c.id, c.person_id, c.level,"
+	    " c.state, substr(c.updated_at, 1, 10), cl.status, cl.granted_on,"
+	    " substr(cl.updated_at, 1, 10), coalesce(json_extract(p.data,"
+	    " '$.name'), '') FROM cases c JOIN persons p ON p.id = c.person_id"
+	    " LEFT JOIN clearances cl ON cl.case_id = c.id"
+	    " WHERE c.org_id = ?1 AND c.state IN (SELECT value FROM"
+	    " json_each(?2)) AND NOT EXISTS (SELECT 1 FROM purges u WHERE"
+	    " u.case_id = c.id) AND ((cl.id IS NULL AND date(c.updated_at, '+'"
+	    " || ?3 || ' years') <= ?4) OR (cl.status IN ('expired', 'revoked',"
+	    " 'terminated', 'transferred') AND date(cl.updated_at, '+' || ?3 ||"
+	    " ' years') <= ?4)) AND NOT EXISTS (SELECT 1 FROM legal_holds h"
+	    " WHERE h.lifted_at IS NULL AND ((h.kind = 'case' AND h.target_id ="
+	    " c.id) OR (h.kind = 'person' AND h.target_id = c.person_id)))"
+	    " LIMIT ?5";
+	static const char *const wipe[] = {
+	    "DELETE FROM case_sections WHERE case_id = ?1",
+	    "UPDATE case_events SET detail = '{}' WHERE case_id = ?1",
+	    "UPDATE recommendations SET input = '{}' WHERE case_id = ?1",
+	    "INSERT INTO purges (case_id, purged_at) VALUES (?1,"
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+	    NULL };
+	/* the person's record keeps the name only once nothing else of
+	 * theirs is kept: no other unpurged case, no clearance in force */
+	static const char person_sql[] = "UPDATE persons SET data ="
+	    " json_object('name', json_extract(data, '$.name')), updated_at ="
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1 AND NOT EXISTS"
+	    " (SELECT 1 FROM cases c WHERE c.person_id = ?1 AND NOT EXISTS"
+	    " (SELECT 1 FROM purges u WHERE u.case_id = c.id)) AND NOT EXISTS"
+	    " (SELECT 1 FROM clearances cl WHERE cl.person_id = ?1 AND"
+	    " cl.status IN " LIVE ")";
+	static const char list_sql[] = "INSERT INTO register_listing (org_id,"
+	    " case_id, name, level, outcome, granted_on, ended_on, listed_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ',"
+	    " 'now'))";
+	struct victim {
+		long long	 id, person;
+		char		 level[65], outcome[20], name[256];
+		char		 granted[11], ended[11];
+	};
+	static struct victim	 v[TICK_BATCH];
+	struct audit_head	 head = { .known = 0 };
+	const char *const	*w;
+	sqlite3_stmt		*s;
+	long long		 n = 0, i;
+	char			 target[48];
+	json_t			*detail;
+	int			 rc;
+
+	if (store_begin(st) == -1 || (s = store_prepare(st, pick)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, org_id);
+	sqlite3_bind_text(s, 2, ru->closed, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, ru->retention);
+	sqlite3_bind_text(s, 4, today, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, TICK_BATCH);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *cl = (const char *)sqlite3_column_text(s, 5);
+
+		v[n].id = sqlite3_column_int64(s, 0);
+		v[n].person = sqlite3_column_int64(s, 1);
+		snprintf(v[n].level, sizeof(v[n].level), "%s",
+		    sqlite3_column_text(s, 2));
+		/* granted and then ended (expired, revoked, ...), or the
+		 * case's own end (denied, withdrawn) */
+		snprintf(v[n].outcome, sizeof(v[n].outcome), "%s", cl ? cl :
+		    (const char *)sqlite3_column_text(s, 3));
+		snprintf(v[n].granted, sizeof(v[n].granted), "%s", cl ?
+		    (const char *)sqlite3_column_text(s, 6) : "");
+		snprintf(v[n].ended, sizeof(v[n].ended), "%s",
+		    sqlite3_column_text(s, cl ? 7 : 4));
+		snprintf(v[n].name, sizeof(v[n].name), "%s",
+		    sqlite3_column_text(s, 8));
+		n++;
+	}
+	store_done(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((s = store_prepare(st, list_sql)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, org_id);
+		sqlite3_bind_int64(s, 2, v[i].id);
+		sqlite3_bind_text(s, 3, v[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, v[i].level, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, v[i].outcome, -1, SQLITE_STATIC);
+		if (v[i].granted[0])
+			sqlite3_bind_text(s, 6, v[i].granted, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 7, v[i].ended, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		store_done(s);
+		if (rc != SQLITE_DONE)
+			goto fail;
+		for (w = wipe; *w != NULL; w++) {
+			if ((s = store_prepare(st, *w)) == NULL)
+				goto fail;
+			sqlite3_bind_int64(s, 1, v[i].id);
+			rc = sqlite3_step(s);
+			store_done(s);
+			if (rc != SQLITE_DONE)
+				goto fail;
+		}
+		if ((s = store_prepare(st, person_sql)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, v[i].person);
+		rc = sqlite3_step(s);
+		store_done(s);
+		snprintf(target, sizeof(target), "case:%lld", v[i].id);
+		detail = json_pack("{s:I, s:s}", "retention_years",
+		    (json_int_t)ru->retention, "outcome", v[i].outcome);
+		if (rc != SQLITE_DONE || audit_at(st, org_id, "case.purge",
+		    target, detail, &head) == -1) {
+			json_decref(detail);
+			goto fail;
+		}
+		json_decref(detail);
+	}
+	if (store_commit(st) == -1)
+		goto fail;
+	return n;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
 /* Run step until it has nothing left; adds to *total. 0 or -1. */
 #define DRAIN(total, name, call) do {					\
 	long long	 _n;						\
@@ -524,11 +683,10 @@ tick_run(struct store *st, const struct config *cfg,
 {
 	struct scopes	 ss;
 	struct cursor	 cur;
-	char		 initial[65], horizon[11], *lockpath;
-	int		 k;
-	long long	 lead;
+	struct rules	 ru = { .closed = NULL };
+	char		 horizon[11], *lockpath;
 	size_t		 i;
-	int		 lockfd, rc = -1;
+	int		 k, lockfd, rc = -1;
 
 	memset(r, 0, sizeof(*r));
 	/* one pass at a time: a second waits, then finds nothing to do */
@@ -547,29 +705,37 @@ tick_run(struct store *st, const struct config *cfg,
 		goto out;
 	}
 	for (i = 0; i < ss.n; i++) {
+		free(ru.closed);
+		if (scope_policy(pol, st, &ss.v[i], &ru, err, errlen) == -1)
+			goto out;
 		if (ss.v[i].site == NULL) {
 			DRAIN(&r->expired, "expired",
 			    expire_batch(st, ss.v[i].org_id, today));
 			DRAIN(&r->reviews, "reviews", review_batch(st,
 			    ss.v[i].org_id, today, &r->notices));
 			DRAIN(&r->windows, "windows", window_batch(st,
-			    ss.v[i].org_id, today, &r->notices));
+			    ss.v[i].org_id, today, ru.closed, &r->notices));
+			DRAIN(&r->purged, "purged", purge_batch(st,
+			    ss.v[i].org_id, today, &ru));
 		}
-		if (scope_policy(pol, st, &ss.v[i], &lead, initial,
-		    sizeof(initial), err, errlen) == -1)
-			goto out;
-		date_add(today, lead, horizon);
+		date_add(today, ru.lead, horizon);
 		for (k = 0; k < 2; k++) {
 			cur.status = k == 0 ? "active" : "restricted";
 			cur.expires[0] = '\0';
 			cur.id = 0;
 			DRAIN(&r->renewals, "renewals", renew_batch(st,
-			    &ss.v[i], today, horizon, initial, &cur,
+			    &ss.v[i], today, horizon, ru.initial, &cur,
 			    &r->notices));
 		}
 	}
+	/* purged values must not linger in the WAL: copy it back and empty
+	 * it (the database file's freed space is zeroed by secure_delete) */
+	if (r->purged > 0 && store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)",
+	    NULL, 0) == -1)
+		log_warn("event=tick_checkpoint_failed");
 	rc = 0;
 out:
+	free(ru.closed);
 	scopes_free(&ss);
 	close(lockfd);
 	return rc;

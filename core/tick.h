@@ -8,6 +8,9 @@
  *   - flags each restriction whose review date has passed, once (REGDOC
  *     5.4.2), for the CSO;
  *   - closes the procedural-fairness windows that ran out unanswered;
+ *   - purges the files whose retention (the policy's retention_years, at
+ *     least one, REGDOC 9.0) ran out, unless a legal hold stops it, and
+ *     keeps them in the permanent listing;
  *   - queues a notification in the outbox for each of these but expiry.
  * Every change is audited (actor "system:tick") with its case event, in
  * transactions of at most TICK_BATCH items. A second pass finds nothing
@@ -28,6 +31,7 @@ struct tick_report {
 	long long	renewals;
 	long long	reviews;
 	long long	windows;
+	long long	purged;
 	long long	notices;
 };
 

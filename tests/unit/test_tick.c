@@ -284,3 +284,108 @@ Test(tick, bad_date_in_the_database_is_not_a_crash)
 	clearance("restricted", 1000, "not json");
 	cr_assert_eq(run().reviews, 0);
 }
+
+/* --- retention (REGDOC 9.0) ------------------------------------------------ */
+
+/* A closed case of a new person (data with a marker in it), decided
+ * years_ago; with a clearance in status cl_status ended then, unless NULL.
+ * Its id. */
+static long long closed_file(const char *state, const char *cl_status,
+			     int years_ago, const char *marker)
+{
+	long long person, kase;
+
+	exec("INSERT INTO persons (org_id, data, username, created_at, updated_at)"
+	     " VALUES (%lld, '{\"name\":\"Old File\",\"note\":\"%s\"}', NULL,"
+	     " 'x', 'x')", org, marker);
+	person = sqlite3_last_insert_rowid(store_db(st));
+	exec("INSERT INTO cases (org_id, person_id, kind, level, state,"
+	     " opened_at, created_by, updated_at) VALUES (%lld, %lld, 'new',"
+	     " 'SECRET', '%s', 'x', 'x', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ',"
+	     " 'now', '-%d years'))", org, person, state, years_ago);
+	kase = sqlite3_last_insert_rowid(store_db(st));
+	exec("INSERT INTO case_sections (case_id, name, data, version, updated_at,"
+	     " updated_by) VALUES (%lld, 'personal', '{\"secret\":\"%s\"}', 1,"
+	     " 'x', 'x')", kase, marker);
+	exec("INSERT INTO case_events (case_id, ts, actor, type, detail) VALUES"
+	     " (%lld, 'x', 'x', 'transition', '{\"note\":\"%s\"}')", kase, marker);
+	if (cl_status != NULL)
+		exec("INSERT INTO clearances (org_id, person_id, case_id, level,"
+		     " status, granted_on, expires_on, created_at, updated_at)"
+		     " VALUES (%lld, %lld, %lld, 'SECRET', '%s', '2010-01-01',"
+		     " '2015-01-01', 'x', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now',"
+		     " '-%d years'))", org, person, kase, cl_status, years_ago);
+	return kase;
+}
+
+/* Does any of the database's files hold text? */
+static int files_hold(const char *text)
+{
+	const char *suffix[] = { "", "-wal" };
+	char path[700], *buf;
+	FILE *fp;
+	long len;
+	size_t i, n, t = strlen(text);
+	int found = 0;
+
+	for (i = 0; i < 2 && !found; i++) {
+		snprintf(path, sizeof(path), "%s%s", dbpath, suffix[i]);
+		if ((fp = fopen(path, "rb")) == NULL)
+			continue;
+		fseek(fp, 0, SEEK_END);
+		len = ftell(fp);
+		rewind(fp);
+		buf = malloc((size_t)len + 1);
+		n = fread(buf, 1, (size_t)len, fp);
+		fclose(fp);
+		for (size_t k = 0; k + t <= n && !found; k++)
+			found = memcmp(buf + k, text, t) == 0;
+		free(buf);
+	}
+	return found;
+}
+
+Test(tick, a_file_past_retention_is_purged_and_listed)
+{
+	long long denied = closed_file("denied", NULL, 2, "MARKER-DENIED-7731");
+	long long revoked = closed_file("issued", "revoked", 2, "MARKER-REVOKED-7732");
+	long long young = closed_file("denied", NULL, 0, "MARKER-YOUNG-7733");
+	long long live = closed_file("issued", "active", 3, "MARKER-LIVE-7734");
+	struct tick_report r;
+
+	cr_assert(files_hold("MARKER-DENIED-7731"), "the test wrote no marker");
+	r = run();
+	cr_assert_eq(r.purged, 2, "%lld purged", r.purged);
+	cr_assert_eq(count("SELECT count(*) FROM purges WHERE case_id IN (%lld,"
+			   " %lld)", denied, revoked), 2);
+	cr_assert_eq(count("SELECT count(*) FROM case_sections WHERE case_id IN"
+			   " (%lld, %lld)", denied, revoked), 0);
+	cr_assert_eq(count("SELECT count(*) FROM case_sections WHERE case_id IN"
+			   " (%lld, %lld)", young, live), 2, "a file kept too short");
+	cr_assert_eq(count("SELECT count(*) FROM register_listing WHERE name ="
+			   " 'Old File' AND ((case_id = %lld AND outcome = 'denied')"
+			   " OR (case_id = %lld AND outcome = 'revoked' AND"
+			   " granted_on = '2010-01-01'))", denied, revoked), 2);
+	cr_assert_eq(count("SELECT count(*) FROM audit_events WHERE action ="
+			   " 'case.purge'"), 2);
+	/* gone from the files, not only from the tables */
+	cr_assert_not(files_hold("MARKER-DENIED-7731"));
+	cr_assert_not(files_hold("MARKER-REVOKED-7732"));
+	cr_assert(files_hold("MARKER-LIVE-7734"));
+	cr_assert_eq(run().purged, 0, "purged twice");
+	intact();
+}
+
+Test(tick, a_legal_hold_stops_the_purge_until_lifted)
+{
+	long long kase = closed_file("denied", NULL, 2, "MARKER-HELD-7735");
+
+	exec("INSERT INTO legal_holds (org_id, kind, target_id, reason, placed_by,"
+	     " placed_at) VALUES (%lld, 'person', (SELECT person_id FROM cases"
+	     " WHERE id = %lld), 'litigation', 'x', 'x')", org, kase);
+	cr_assert_eq(run().purged, 0, "purged under a hold");
+	cr_assert(files_hold("MARKER-HELD-7735"));
+	exec("UPDATE legal_holds SET lifted_at = 'x', lifted_by = 'x'");
+	cr_assert_eq(run().purged, 1);
+	cr_assert_not(files_hold("MARKER-HELD-7735"));
+}

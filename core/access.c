@@ -133,6 +133,11 @@ access_check(const struct principal *p, enum access_action act,
 		*reason = "the figures are for the cso, authority, auditor and "
 		    "admin";
 		return ACCESS_DENY;
+	case ACT_HOLD_MANAGE:
+		if (p->roles & (ROLE_BIT(ROLE_CSO) | ROLE_BIT(ROLE_ADMIN)))
+			return ACCESS_ALLOW;
+		*reason = "legal holds are for the cso and admin";
+		return ACCESS_DENY;
 	case ACT_CASE_LIST:
 		if (access_case_scope(p) >= 0)
 			return ACCESS_ALLOW;

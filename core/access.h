@@ -56,6 +56,7 @@ enum access_action {
 				 * termination: the cso */
 	ACT_CLEARANCE_REVOKE,	/* the authority (REGDOC 5.5) */
 	ACT_STATS_READ,		/* timeliness figures: no personal data */
+	ACT_HOLD_MANAGE,	/* legal holds: the cso and admin */
 	ACT_COUNT
 };
 

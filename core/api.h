@@ -134,6 +134,11 @@ void	api_holder_revocation(struct api_ctx *);
 void	api_holder_termination(struct api_ctx *);
 void	api_holder_events(struct api_ctx *);
 
+/* api_holds.c: legal holds */
+void	api_holds_list(struct api_ctx *);
+void	api_holds_place(struct api_ctx *);
+void	api_holds_lift(struct api_ctx *);
+
 /* api_stats.c */
 void	api_stats_timeliness(struct api_ctx *);
 /*

@@ -2518,3 +2518,42 @@ Test(casework, timeliness_figures_per_stage)
 	cr_assert_eq(vt_vetctl(&out, "stats nosuchorg"), 1, "%s", out);
 	cr_assert_eq(vt_vetctl(&out, "stats northbridge --from yesterday"), 2, "%s", out);
 }
+
+/* Legal holds (REGDOC 9.0; their effect on the purge is in
+ * tests/unit/test_tick.c): placed and lifted by the cso, audited, never
+ * deleted; bad input and unknown targets change nothing. */
+Test(casework, legal_holds_are_placed_and_lifted)
+{
+	struct office nb;
+	struct file f;
+	struct vt_response *r;
+	long long id;
+
+	start(NULL, NULL);
+	staff(&nb, "northbridge");
+	f = open_case(&nb, &nb.applicant, "Hal Held", "1980-09-09", "SECRET");
+	expect_error(call(&nb.cso, "POST", "/api/v1/holds", json("{'kind': 'file',"
+		     " 'id': %lld, 'reason': 'r'}", f.id)), 400, "bad_request");
+	expect_error(call(&nb.cso, "POST", "/api/v1/holds", json("{'kind': 'case',"
+		     " 'id': 999999, 'reason': 'r'}")), 422, "unknown_target");
+	expect_error(call(&nb.applicant, "POST", "/api/v1/holds", json("{'kind':"
+		     " 'case', 'id': %lld, 'reason': 'r'}", f.id)), 403, "forbidden");
+	cr_assert_eq(sql_number("SELECT count(*) FROM legal_holds"), 0);
+
+	r = expect(call(&nb.cso, "POST", "/api/v1/holds", json("{'kind': 'person',"
+		   " 'id': %lld, 'reason': 'litigation notice received'}", f.person)),
+		   201);
+	id = number(r, "hold.id");
+	cr_assert_eq(sql_number("SELECT count(*) FROM audit_events WHERE action ="
+				" 'hold.place' AND target = 'person:%lld'", f.person), 1);
+	r = expect(call(&nb.cso, "GET", "/api/v1/holds", NULL), 200);
+	cr_assert_eq(json_array_size(vt_json_get(r, "holds")), 1, "%s", r->body);
+	expect_error(call(&nb.cso, "POST", str("/api/v1/holds/%lld/lift", id),
+			  "{}"), 400, "bad_request");
+	expect(call(&nb.cso, "POST", str("/api/v1/holds/%lld/lift", id),
+		    json("{'reason': 'case settled'}")), 200);
+	expect_refused(call(&nb.cso, "POST", str("/api/v1/holds/%lld/lift", id),
+			    json("{'reason': 'again'}")), "already");
+	cr_assert_eq(sql_number("SELECT count(*) FROM legal_holds WHERE lifted_at IS"
+				" NOT NULL AND lift_reason = 'case settled'"), 1);
+}

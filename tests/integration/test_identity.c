@@ -1339,6 +1339,17 @@ static const struct route_rule {
 	{ "GET", "/api/v1/stats/timeliness", NULL, 401,
 	  { 403, 403, 403, 403, 200, 200, 403, 200, 200 },
 	  { 403, 403, 403, 403, 200, 200, 403, 200, 200 } },
+	/* legal holds: the cso and admin (an empty body fails its shape;
+	 * hold 1 does not exist) */
+	{ "GET", "/api/v1/holds", NULL, 401,
+	  { 403, 403, 403, 403, 403, 200, 403, 403, 200 },
+	  { 403, 403, 403, 403, 403, 200, 403, 403, 200 } },
+	{ "POST", "/api/v1/holds", "{}", 401,
+	  { 403, 403, 403, 403, 403, 400, 403, 403, 400 },
+	  { 403, 403, 403, 403, 403, 400, 403, 403, 400 } },
+	{ "POST", "/api/v1/holds/{id}/lift", "{}", 401,
+	  { 403, 403, 403, 403, 403, 404, 403, 403, 404 },
+	  { 403, 403, 403, 403, 403, 404, 403, 403, 404 } },
 	/* after the decision: clearance 1 does not exist, for anyone */
 	{ "GET", "/api/v1/clearances/{id}/events", NULL, 401, ALL(404),
 	  ALL(404) },

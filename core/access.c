@@ -138,6 +138,18 @@ access_check(const struct principal *p, enum access_action act,
 			return ACCESS_ALLOW;
 		*reason = "legal holds are for the cso and admin";
 		return ACCESS_DENY;
+	case ACT_REPORT_READ:
+		if (p->roles & (ROLE_BIT(ROLE_CSO) | ROLE_BIT(ROLE_AUTHORITY) |
+		    ROLE_BIT(ROLE_AUDITOR)))
+			return ACCESS_ALLOW;
+		*reason = "the reports to the regulator are for the cso, "
+		    "authority and auditor";
+		return ACCESS_DENY;
+	case ACT_REPORT_SEND:
+		if (p->roles & ROLE_BIT(ROLE_CSO))
+			return ACCESS_ALLOW;
+		*reason = "the cso sends the reports to the regulator";
+		return ACCESS_DENY;
 	case ACT_CASE_LIST:
 		if (access_case_scope(p) >= 0)
 			return ACCESS_ALLOW;

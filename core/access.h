@@ -57,6 +57,8 @@ enum access_action {
 	ACT_CLEARANCE_REVOKE,	/* the authority (REGDOC 5.5) */
 	ACT_STATS_READ,		/* timeliness figures: no personal data */
 	ACT_HOLD_MANAGE,	/* legal holds: the cso and admin */
+	ACT_REPORT_READ,	/* reports to the regulator */
+	ACT_REPORT_SEND,	/* marking one sent: the cso */
 	ACT_COUNT
 };
 

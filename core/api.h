@@ -139,6 +139,11 @@ void	api_holds_list(struct api_ctx *);
 void	api_holds_place(struct api_ctx *);
 void	api_holds_lift(struct api_ctx *);
 
+/* api_reports.c: reports to the regulator */
+void	api_reports_list(struct api_ctx *);
+void	api_reports_get(struct api_ctx *);
+void	api_reports_sent(struct api_ctx *);
+
 /* api_stats.c */
 void	api_stats_timeliness(struct api_ctx *);
 /*

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "report.h"
 #include "case.h"
 #include "clearance.h"
 #include "org.h"
@@ -564,6 +565,7 @@ store_decision(struct api_ctx *c, struct case_row *row, void *arg)
 {
 	struct audit_event	 ev;
 	char			 target[32];
+	long long		 report;
 
 	/* The relaxation of separation of duties is recorded with the
 	 * decision it allowed, in its transaction. */
@@ -574,7 +576,13 @@ store_decision(struct api_ctx *c, struct case_row *row, void *arg)
 		if (audit_append(c->store, &ev) == -1)
 			return -1;
 	}
-	return put_section(c, row->id, "decision", arg);
+	/* the report to the regulator a denial or a grant despite concerns
+	 * calls for (REGDOC 6.1, 6.2), drafted with the decision */
+	if (put_section(c, row->id, "decision", arg) == -1 ||
+	    report_draft_decision(c->store, row->org_id, row->id, arg, c->actor,
+	    &report) == -1)
+		return -1;
+	return 0;
 }
 
 void

@@ -27,6 +27,7 @@
 #include "holder.h"
 #include "luahost.h"
 #include "outbox.h"
+#include "report.h"
 #include "validate.h"
 
 /* Clearance {id} of the caller's organization, for act. 0, or -1 having
@@ -315,6 +316,7 @@ api_holder_revocation(struct api_ctx *c)
 	struct holder_row	 h;
 	json_t			*b, *detail;
 	char			 target[48];
+	long long		 report;
 
 	if (load(c, ACT_CLEARANCE_REVOKE, &h, target, sizeof(target)) == -1 ||
 	    (b = api_body_shaped(c, revocation_body)) == NULL)
@@ -327,7 +329,11 @@ api_holder_revocation(struct api_ctx *c)
 	    json_object_get(b, "grounds"), "reason",
 	    json_object_get(b, "reason"));
 	if (store_begin(c->store) == -1 ||
-	    holder_set(c->store, h.id, "revoked", NULL) == -1) {
+	    holder_set(c->store, h.id, "revoked", NULL) == -1 ||
+	    report_draft_revocation(c->store, h.org_id, h.id, h.level,
+	    json_string_value(json_object_get(b, "grounds")),
+	    json_string_value(json_object_get(b, "reason")), c->actor,
+	    &report) == -1) {
 		store_rollback(c->store);
 		api_unavailable(c);
 	} else

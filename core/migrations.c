@@ -304,6 +304,26 @@ const struct migration store_migrations[] = {
 	"  ended_on TEXT,"
 	"  listed_at TEXT NOT NULL"
 	") STRICT;" },
+
+	{ 9, "reports to the regulator",
+	/* Drafted when a grant is made despite concerns, and when a
+	 * clearance is denied or revoked (REGDOC 6.1, 6.2); the cso marks
+	 * each sent. */
+	"CREATE TABLE regulator_reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('grant_with_concerns',"
+	"    'denial', 'revocation')),"
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  clearance_id INTEGER REFERENCES clearances(id),"
+	"  data TEXT NOT NULL,"
+	"  drafted_at TEXT NOT NULL,"
+	"  drafted_by TEXT NOT NULL,"
+	"  sent_on TEXT,"
+	"  sent_how TEXT,"
+	"  sent_by TEXT"
+	") STRICT;"
+	"CREATE INDEX regulator_reports_org ON regulator_reports(org_id, id);" },
 };
 
 const int store_nmigrations =

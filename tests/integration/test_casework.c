@@ -1349,6 +1349,12 @@ Test(casework, refusal_to_be_interviewed_leads_to_a_denial)
 	cr_assert_eq(sql_number("SELECT count(*) FROM clearances"), 0);
 	expect_refused(on(&nb.applicant, "POST", &f, "/briefing",
 			  json("{'date': '%s'}", today())), "no such transition");
+	/* the denial is reported to the regulator (REGDOC 6.2), with the
+	 * conditions cited and no text of the file */
+	cr_assert_eq(sql_number("SELECT count(*) FROM regulator_reports WHERE kind ="
+				" 'denial' AND case_id = %lld AND data LIKE '%%B2%%' AND"
+				" data NOT LIKE '%%security interview required%%'",
+				f.id), 1);
 }
 
 /* A grant with two restrictions, one reviewed in a year; with a
@@ -2443,7 +2449,7 @@ Test(casework, revocation_is_the_authoritys_and_termination_needs_a_debriefing)
 	struct office nb;
 	struct file f, g;
 	const char *a, *b, *before;
-	long long one, two;
+	long long one, two, rep;
 	struct vt_response *r;
 
 	start(NULL, NULL);
@@ -2466,6 +2472,32 @@ Test(casework, revocation_is_the_authoritys_and_termination_needs_a_debriefing)
 			json("{'grounds': 'refused_interview', 'reason': 'the"
 			     " holder refused the security interview'}")), 200);
 	cr_assert_str_eq(text(r, "clearance.status"), "revoked");
+	/* drafted for the regulator (REGDOC 6.2); read, printed, marked sent */
+	r = expect(call(&nb.auditor, "GET", "/api/v1/reports", NULL), 200);
+	cr_assert_eq(json_array_size(vt_json_get(r, "reports")), 1, "%s", r->body);
+	rep = json_integer_value(json_object_get(json_array_get(vt_json_get(r,
+		"reports"), 0), "id"));
+	r = expect(call(&nb.cso, "GET", str("/api/v1/reports/%lld?format=html", rep),
+			NULL), 200);
+	cr_assert(strstr(vt_header(r, "Content-Type"), "text/html") != NULL);
+	cr_assert(strstr(r->body, "refused_interview") != NULL, "%s", r->body);
+	expect_error(call(&nb.cso, "GET", str("/api/v1/reports/%lld?format=pdf", rep),
+			  NULL), 400, "bad_request");
+	expect_error(call(&nb.applicant, "GET", "/api/v1/reports", NULL), 403,
+		     "forbidden");
+	expect_error(call(&nb.cso, "POST", str("/api/v1/reports/%lld/sent", rep),
+			  json("{'sent_on': 'today', 'how': 'e-mail'}")), 400,
+		     "bad_request");
+	expect_error(call(&nb.authority, "POST", str("/api/v1/reports/%lld/sent", rep),
+			  json("{'sent_on': '2026-01-02', 'how': 'e-mail'}")), 403,
+		     "forbidden");
+	r = expect(call(&nb.cso, "POST", str("/api/v1/reports/%lld/sent", rep),
+			json("{'sent_on': '2026-01-02', 'how': 'secure e-mail, ref"
+			     " CNSC-42'}")), 200);
+	cr_assert_str_eq(text(r, "report.sent_how"), "secure e-mail, ref CNSC-42");
+	expect_refused(call(&nb.cso, "POST", str("/api/v1/reports/%lld/sent", rep),
+			    json("{'sent_on': '2026-01-03', 'how': 'again'}")),
+		       "already");
 	expect_refused(call(&nb.cso, "POST", str("%s/termination", a),
 			    json("{'could_not_debrief': 'left'}")), "no longer in force");
 

@@ -1339,6 +1339,17 @@ static const struct route_rule {
 	{ "GET", "/api/v1/stats/timeliness", NULL, 401,
 	  { 403, 403, 403, 403, 200, 200, 403, 200, 200 },
 	  { 403, 403, 403, 403, 200, 200, 403, 200, 200 } },
+	/* reports to the regulator: cso, authority, auditor read them; the
+	 * cso marks them sent (report 1 does not exist) */
+	{ "GET", "/api/v1/reports", NULL, 401,
+	  { 403, 403, 403, 403, 200, 200, 403, 200, 403 },
+	  { 403, 403, 403, 403, 200, 200, 403, 200, 403 } },
+	{ "GET", "/api/v1/reports/{id}", NULL, 401,
+	  { 403, 403, 403, 403, 404, 404, 403, 404, 403 },
+	  { 403, 403, 403, 403, 404, 404, 403, 404, 403 } },
+	{ "POST", "/api/v1/reports/{id}/sent", "{}", 401,
+	  { 403, 403, 403, 403, 403, 404, 403, 403, 403 },
+	  { 403, 403, 403, 403, 403, 404, 403, 403, 403 } },
 	/* legal holds: the cso and admin (an empty body fails its shape;
 	 * hold 1 does not exist) */
 	{ "GET", "/api/v1/holds", NULL, 401,

@@ -29,7 +29,8 @@ static const char *const act_names[ACT_COUNT] = {
 	"self_read", "self_sign_out", "audit_read", "policy_read",
 	"policy_evaluate", "person_create", "person_read", "case_open",
 	"case_list", "case_read", "case_assign", "clearance_change",
-	"clearance_revoke", "stats_read", "hold_manage"
+	"clearance_revoke", "stats_read", "hold_manage", "report_read",
+	"report_send"
 };
 
 static struct principal who(unsigned roles, const char *username)
@@ -113,6 +114,8 @@ static const enum access_decision table[ACT_COUNT][ROLE_COUNT] = {
 	/* clearance_revoke */	{ D, D, D, D, A, D, D, D, D },
 	/* stats_read */	{ D, D, D, D, A, A, D, A, A },
 	/* hold_manage */	{ D, D, D, D, D, A, D, D, A },
+	/* report_read */	{ D, D, D, D, A, A, D, A, D },
+	/* report_send */	{ D, D, D, D, D, A, D, D, D },
 };
 
 Test(access, role_action_table)

@@ -144,6 +144,10 @@ void	api_reports_list(struct api_ctx *);
 void	api_reports_get(struct api_ctx *);
 void	api_reports_sent(struct api_ctx *);
 
+/* api_transfer.c: clearances between licensees */
+void	api_transfer_export(struct api_ctx *);
+void	api_transfer_import(struct api_ctx *);
+
 /* api_stats.c */
 void	api_stats_timeliness(struct api_ctx *);
 /*

@@ -294,9 +294,8 @@ audit_verify(struct store *st, struct audit_verify_result *res)
 	return 0;
 }
 
-/* Load or create the Ed25519 secret key kept (hex) in path. */
-static int
-load_key(const char *path, unsigned char sk[crypto_sign_SECRETKEYBYTES],
+int
+audit_key_load(const char *path, unsigned char *sk,
     char *err, size_t errlen)
 {
 	unsigned char	 pk[crypto_sign_PUBLICKEYBYTES];
@@ -371,7 +370,7 @@ audit_checkpoint(struct store *st, const char *keyfile, FILE *out, char *err,
 		    r.bad_id, r.reason);
 		return -1;
 	}
-	if (load_key(keyfile, sk, err, errlen) == -1)
+	if (audit_key_load(keyfile, sk, err, errlen) == -1)
 		return -1;
 	sodium_bin2hex(head, sizeof(head), r.head, 32);
 	sodium_bin2hex(pkhex, sizeof(pkhex), sk + crypto_sign_SEEDBYTES,

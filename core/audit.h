@@ -94,4 +94,12 @@ int	audit_verify_checkpoint(struct store *, const char *file,
 	    const char *pubkey_hex, struct audit_verify_result *r,
 	    char *err, size_t errlen);
 
+/*
+ * Load the Ed25519 secret key kept (hex) in path into sk, creating the
+ * file (0600) with a new key pair when there is none. 0, or -1 with err.
+ * Also used for the organizations' transfer keys (transfer.h).
+ */
+int	audit_key_load(const char *path, unsigned char *sk, char *err,
+	    size_t errlen);
+
 #endif

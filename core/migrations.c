@@ -324,6 +324,18 @@ const struct migration store_migrations[] = {
 	"  sent_by TEXT"
 	") STRICT;"
 	"CREATE INDEX regulator_reports_org ON regulator_reports(org_id, id);" },
+
+	{ 10, "the public keys of the organizations a clearance may come from",
+	/* REGDOC 8.0: a transfer package is signed by the sending licensee;
+	 * the receiving one trusts the keys it registered. */
+	"CREATE TABLE peer_keys ("
+	"  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+	"  peer TEXT NOT NULL,"
+	"  public_key TEXT NOT NULL CHECK (length(public_key) = 64),"
+	"  added_at TEXT NOT NULL,"
+	"  added_by TEXT NOT NULL,"
+	"  PRIMARY KEY (org_id, peer)"
+	") STRICT, WITHOUT ROWID;" },
 };
 
 const int store_nmigrations =

@@ -13,6 +13,8 @@
  *   vetctl [-f file] outbox list [--status pending|all]
  *   vetctl [-f file] outbox deliver
  *   vetctl [-f file] stats ORG [--from D] [--to D] [--level L]
+ *   vetctl [-f file] keys show ORG
+ *   vetctl [-f file] keys trust ORG PEER PUBLIC-KEY
  *   vetctl [-f file] policy test ORG [--site S] [--dir DIR]
  *   vetctl [-f file] policy status | policy replay ID
  *   vetctl [-f file] policy diff ORG --draft DIR [--site S] [--cases PATH]
@@ -503,6 +505,18 @@ cmd_policy_diff(struct store *st, int argc, char **argv)
 }
 
 static int
+cmd_keys_show(struct store *st, int argc, char **argv)
+{
+	return vetctl_keys_show(g_cfg, st, argc, argv);
+}
+
+static int
+cmd_keys_trust(struct store *st, int argc, char **argv)
+{
+	return vetctl_keys_trust(g_cfg, st, argc, argv, actor);
+}
+
+static int
 cmd_stats(struct store *st, int argc, char **argv)
 {
 	return vetctl_stats(g_cfg, st, argc, argv);
@@ -552,6 +566,9 @@ static const struct cmd cmds[] = {
 	{ "outbox", "list", 0, 2, cmd_outbox_list,
 	    "outbox list [--status pending|all]" },
 	{ "outbox", "deliver", 0, 0, cmd_outbox_deliver, "outbox deliver" },
+	{ "keys", "show", 1, 1, cmd_keys_show, "keys show ORG" },
+	{ "keys", "trust", 3, 3, cmd_keys_trust,
+	    "keys trust ORG PEER PUBLIC-KEY" },
 	{ "stats", NULL, 1, 7, cmd_stats,
 	    "stats ORG [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--level L]" },
 };

@@ -5,6 +5,8 @@
  *   vetctl outbox list [--status pending|all]
  *   vetctl outbox deliver
  *   vetctl stats ORG [--from D] [--to D] [--level L]
+ *   vetctl keys show ORG
+ *   vetctl keys trust ORG PEER PUBLIC-KEY
  */
 #include "autoconf.h"
 
@@ -17,6 +19,8 @@
 #include "luahost.h"
 #include "org.h"
 #include "stats.h"
+#include "store.h"
+#include "transfer.h"
 #include "outbox.h"
 #include "policy.h"
 #include "tick.h"
@@ -203,4 +207,52 @@ vetctl_stats(const struct config *cfg, struct store *st, int argc, char **argv)
 out:
 	policy_registry_free(pol);
 	return rc;
+}
+
+int
+vetctl_keys_show(const struct config *cfg, struct store *st, int argc,
+    char **argv)
+{
+	char	hex[65], err[300];
+	long long id;
+
+	if (argc != 1)
+		return 2;
+	if (org_id(st, argv[0], &id) != ORG_OK) {
+		fprintf(stderr, "vetctl: keys: no organization %s\n", argv[0]);
+		return 1;
+	}
+	if (transfer_public_key(cfg->database, argv[0], hex, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "vetctl: keys: %s\n", err);
+		return 1;
+	}
+	printf("%s\n", hex);
+	return 0;
+}
+
+int
+vetctl_keys_trust(const struct config *cfg, struct store *st, int argc,
+    char **argv, const char *actor)
+{
+	long long	id;
+
+	(void)cfg;
+	if (argc != 3)
+		return 2;
+	if (org_id(st, argv[0], &id) != ORG_OK) {
+		fprintf(stderr, "vetctl: keys: no organization %s\n", argv[0]);
+		return 1;
+	}
+	if (store_begin(st) == -1 || transfer_trust(st, id, argv[1], argv[2],
+	    actor) == -1 || store_commit(st) == -1) {
+		store_rollback(st);
+		fprintf(stderr, "vetctl: keys trust: PEER is an organization's "
+		    "name (a slug) and PUBLIC-KEY its 64 hex digits (vetctl "
+		    "keys show on its side)\n");
+		return 1;
+	}
+	printf("%s now accepts transfer packages signed by %s\n", argv[0],
+	    argv[1]);
+	return 0;
 }

@@ -13,5 +13,8 @@ int	vetctl_outbox_list(const struct config *, struct store *, int, char **);
 int	vetctl_outbox_deliver(const struct config *, struct store *, int,
 	    char **);
 int	vetctl_stats(const struct config *, struct store *, int, char **);
+int	vetctl_keys_show(const struct config *, struct store *, int, char **);
+int	vetctl_keys_trust(const struct config *, struct store *, int, char **,
+	    const char *actor);
 
 #endif

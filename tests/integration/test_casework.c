@@ -2589,3 +2589,117 @@ Test(casework, legal_holds_are_placed_and_lifted)
 	cr_assert_eq(sql_number("SELECT count(*) FROM legal_holds WHERE lifted_at IS"
 				" NOT NULL AND lift_reason = 'case settled'"), 1);
 }
+
+/* --- transfer between licensees (REGDOC 8.0) -------------------------------- */
+
+/* The criterion's "met" in an import's answer. */
+static int criterion_met(struct vt_response *r, const char *name)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(vt_json_get(r, "criteria"), i, c)
+		if (strcmp(json_string_value(json_object_get(c, "criterion")), name) == 0)
+			return json_is_true(json_object_get(c, "met"));
+	cr_assert_fail("no criterion %s in %s", name, r->body);
+	return 0;
+}
+
+Test(casework, a_signed_transfer_is_verified_and_its_criteria_named)
+{
+	struct office nb, acme;
+	struct file f, g;
+	struct vt_response *r;
+	json_t *pkg;
+	char *out = NULL, *hex, *body, *tampered;
+	const char *decl = "\"self_declaration\": {\"no_change_in_criminal_history\":"
+			   " true, \"date\": \"2026-11-01\"}";
+	long long good, expiring, cases;
+
+	start(NULL, NULL);
+	staff(&nb, "northbridge");
+	staff(&acme, "acme");
+	f = open_case(&nb, &nb.applicant, "Tara Transfer", "1986-02-02", "SECRET");
+	g = open_case(&nb, &nb.applicant2, "Uma Soon", "1987-03-03", "SECRET");
+	good = registered(&f, "active");
+	expiring = registered(&g, "active");
+	sql("UPDATE clearances SET expires_on = date('now', '+30 days') WHERE id = %lld",
+	    expiring);
+
+	/* the sender signs; only the cso exports */
+	expect_error(call(&nb.authority, "POST", str("/api/v1/clearances/%lld/"
+		     "transfer-package", good), json("{'to': 'acme'}")), 403, "forbidden");
+	r = expect(call(&nb.cso, "POST", str("/api/v1/clearances/%lld/transfer-package",
+		   good), json("{'to': 'acme'}")), 200);
+	pkg = vt_json_get(r, "package");
+	cr_assert_str_eq(json_string_value(json_object_get(pkg, "from")), "northbridge");
+	cr_assert(json_is_false(json_object_get(pkg, "adverse_information")), "%s", r->body);
+	body = keep(strdup(r->body));
+	cases = sql_number("SELECT count(*) FROM cases");
+
+	/* acme does not know northbridge's key yet */
+	expect_error(call(&acme.cso, "POST", "/api/v1/transfers",
+			  str("{\"package\": %s, \"signature\": \"%s\", %s}",
+			      json_dumps(pkg, JSON_COMPACT), vt_json_str(r, "signature"),
+			      decl)), 422, "unknown_sender");
+	cr_assert_eq(vt_vetctl(&out, "keys show northbridge"), 0, "%s", out);
+	hex = keep(strndup(out, 64));
+	cr_assert_eq(vt_vetctl(&out, "keys trust acme northbridge %s", hex), 0, "%s", out);
+	cr_assert_eq(vt_vetctl(&out, "keys trust acme northbridge not-a-key"), 1, "%s", out);
+
+	/* unsigned, tampered with: refused, nothing written */
+	expect_error(call(&acme.cso, "POST", "/api/v1/transfers",
+			  str("{\"package\": %s, %s}", json_dumps(pkg, JSON_COMPACT), decl)),
+		     422, "unsigned_package");
+	json_object_set_new(json_object_get(pkg, "clearance"), "level", json_string("TS"));
+	tampered = json_dumps(pkg, JSON_COMPACT);
+	expect_error(call(&acme.cso, "POST", "/api/v1/transfers",
+			  str("{\"package\": %s, \"signature\": \"%s\", %s}", tampered,
+			      vt_json_str(r, "signature"), decl)), 422, "bad_signature");
+	free(tampered);
+	cr_assert_eq(sql_number("SELECT count(*) FROM cases"), cases);
+
+	/* the genuine package: every criterion met, a transfer_in case opens */
+	r = expect(call(&acme.cso, "POST", "/api/v1/transfers",
+			str("{\"package\": %s, \"signature\": \"%s\", %s}",
+			    json_dumps(json_object_get(json_loads(body, 0, NULL), "package"),
+				       JSON_COMPACT),
+			    json_string_value(json_object_get(json_loads(body, 0, NULL),
+							      "signature")), decl)), 201);
+	cr_assert(json_is_true(vt_json_get(r, "accepted")), "%s", r->body);
+	cr_assert_eq(sql_number("SELECT count(*) FROM cases c JOIN organizations o ON"
+				" o.id = c.org_id WHERE o.slug = 'acme' AND c.kind ="
+				" 'transfer_in' AND c.id = %lld", number(r, "case.id")), 1);
+
+	/* no self-declaration: the case opens, the criterion is named unmet */
+	r = expect(call(&acme.cso, "POST", "/api/v1/transfers",
+			str("{\"package\": %s, \"signature\": \"%s\"}",
+			    json_dumps(json_object_get(json_loads(body, 0, NULL), "package"),
+				       JSON_COMPACT),
+			    json_string_value(json_object_get(json_loads(body, 0, NULL),
+							      "signature")))), 201);
+	cr_assert(json_is_false(vt_json_get(r, "accepted")), "%s", r->body);
+	cr_assert_not(criterion_met(r, "self_declaration"));
+	cr_assert(criterion_met(r, "valid"));
+
+	/* due for update within the window; then revoked: not valid, adverse */
+	r = expect(call(&nb.cso, "POST", str("/api/v1/clearances/%lld/transfer-package",
+		   expiring), json("{'to': 'acme'}")), 200);
+	r = expect(call(&acme.cso, "POST", "/api/v1/transfers",
+			str("{\"package\": %s, \"signature\": \"%s\", %s}",
+			    json_dumps(vt_json_get(r, "package"), JSON_COMPACT),
+			    vt_json_str(r, "signature"), decl)), 201);
+	cr_assert_not(criterion_met(r, "not_due_for_update"), "%s", r->body);
+	cr_assert(criterion_met(r, "valid"));
+	expect(call(&nb.authority, "POST", str("/api/v1/clearances/%lld/revocation", good),
+		    json("{'grounds': 'adverse_information', 'reason': 'new information'}")),
+	       200);
+	r = expect(call(&nb.cso, "POST", str("/api/v1/clearances/%lld/transfer-package",
+		   good), json("{'to': 'acme'}")), 200);
+	r = expect(call(&acme.cso, "POST", "/api/v1/transfers",
+			str("{\"package\": %s, \"signature\": \"%s\", %s}",
+			    json_dumps(vt_json_get(r, "package"), JSON_COMPACT),
+			    vt_json_str(r, "signature"), decl)), 201);
+	cr_assert_not(criterion_met(r, "valid"), "%s", r->body);
+	cr_assert_not(criterion_met(r, "no_adverse_information"), "%s", r->body);
+}

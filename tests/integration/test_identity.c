@@ -1339,6 +1339,13 @@ static const struct route_rule {
 	{ "GET", "/api/v1/stats/timeliness", NULL, 401,
 	  { 403, 403, 403, 403, 200, 200, 403, 200, 200 },
 	  { 403, 403, 403, 403, 200, 200, 403, 200, 200 } },
+	/* transfers: the cso exports (clearance 1 does not exist) and
+	 * imports (an empty body names no package) */
+	{ "POST", "/api/v1/clearances/{id}/transfer-package", "{}", 401,
+	  ALL(404), ALL(404) },
+	{ "POST", "/api/v1/transfers", "{}", 401,
+	  { 403, 403, 403, 403, 403, 400, 403, 403, 403 },
+	  { 403, 403, 403, 403, 403, 400, 403, 403, 403 } },
 	/* reports to the regulator: cso, authority, auditor read them; the
 	 * cso marks them sent (report 1 does not exist) */
 	{ "GET", "/api/v1/reports", NULL, 401,

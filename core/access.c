@@ -150,6 +150,11 @@ access_check(const struct principal *p, enum access_action act,
 			return ACCESS_ALLOW;
 		*reason = "the cso sends the reports to the regulator";
 		return ACCESS_DENY;
+	case ACT_APPEAL_RUN:
+		if (p->roles & ROLE_BIT(ROLE_APPEALS))
+			return ACCESS_ALLOW;
+		*reason = "appeals are run by the appeals role";
+		return ACCESS_DENY;
 	case ACT_CASE_LIST:
 		if (access_case_scope(p) >= 0)
 			return ACCESS_ALLOW;

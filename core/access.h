@@ -59,6 +59,7 @@ enum access_action {
 	ACT_HOLD_MANAGE,	/* legal holds: the cso and admin */
 	ACT_REPORT_READ,	/* reports to the regulator */
 	ACT_REPORT_SEND,	/* marking one sent: the cso */
+	ACT_APPEAL_RUN,		/* the appeals role runs an appeal */
 	ACT_COUNT
 };
 

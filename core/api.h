@@ -148,6 +148,15 @@ void	api_reports_sent(struct api_ctx *);
 void	api_transfer_export(struct api_ctx *);
 void	api_transfer_import(struct api_ctx *);
 
+/* api_appeals.c: appeals */
+void	api_appeals_lodge(struct api_ctx *);
+void	api_appeals_list(struct api_ctx *);
+void	api_appeals_get(struct api_ctx *);
+void	api_appeals_panel(struct api_ctx *);
+void	api_appeals_request(struct api_ctx *);
+void	api_appeals_submission(struct api_ctx *);
+void	api_appeals_decide(struct api_ctx *);
+
 /* api_stats.c */
 void	api_stats_timeliness(struct api_ctx *);
 /*

@@ -336,6 +336,40 @@ const struct migration store_migrations[] = {
 	"  added_by TEXT NOT NULL,"
 	"  PRIMARY KEY (org_id, peer)"
 	") STRICT, WITHOUT ROWID;" },
+
+	{ 11, "appeals",
+	/* An appeal against a denial (a case) or a revocation (a
+	 * clearance), run by the appeals role (REGDOC 11.0). */
+	"CREATE TABLE appeals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  clearance_id INTEGER REFERENCES clearances(id),"
+	"  appellant TEXT NOT NULL,"
+	"  grounds TEXT NOT NULL,"
+	"  lodged_on TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('lodged', 'under_review',"
+	"    'decided')),"
+	"  panel TEXT NOT NULL DEFAULT '[]',"
+	"  due_on TEXT,"
+	"  outcome TEXT CHECK (outcome IN ('upheld', 'overturned')),"
+	"  reasons TEXT,"
+	"  decided_on TEXT,"
+	"  decided_by TEXT,"
+	"  CHECK ((case_id IS NULL) <> (clearance_id IS NULL))"
+	") STRICT;"
+	"CREATE INDEX appeals_org ON appeals(org_id, id);"
+	/* What happened in it: the panel named, requests for information,
+	 * the appellant's submissions, the decision. */
+	"CREATE TABLE appeal_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  appeal_id INTEGER NOT NULL REFERENCES appeals(id),"
+	"  ts TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  detail TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX appeal_events_appeal ON appeal_events(appeal_id, id);" },
 };
 
 const int store_nmigrations =

@@ -2703,3 +2703,87 @@ Test(casework, a_signed_transfer_is_verified_and_its_criteria_named)
 	cr_assert_not(criterion_met(r, "valid"), "%s", r->body);
 	cr_assert_not(criterion_met(r, "no_adverse_information"), "%s", r->body);
 }
+
+/* --- appeals (REGDOC 11.0) -------------------------------------------------- */
+
+Test(casework, an_appeal_is_lodged_in_time_heard_and_overturned)
+{
+	struct office nb;
+	struct file f, late;
+	struct vt_response *r;
+	struct vt_who appeals;
+	long long id;
+	const char *path;
+
+	start(NULL, NULL);
+	staff(&nb, "northbridge");
+	appeals = sign_in("northbridge", "appeals");
+	f = open_case(&nb, &nb.applicant, "Ada Appeal", "1988-04-04", "SECRET");
+	late = open_case(&nb, &nb.applicant2, "Lou Late", "1989-05-05", "SECRET");
+	/* both denied (the decision itself is the scenarios' above); one
+	 * long ago */
+	sql("UPDATE cases SET state = 'denied' WHERE id IN (%lld, %lld);"
+	    " INSERT INTO case_sections (case_id, name, data, version, updated_at,"
+	    " updated_by) VALUES (%lld, 'decision', json_object('outcome', 'deny',"
+	    " 'decided_on', date('now', '-3 days')), 1, 'x', 'x'), (%lld, 'decision',"
+	    " json_object('outcome', 'deny', 'decided_on', date('now', '-90 days')),"
+	    " 1, 'x', 'x')", f.id, late.id, f.id, late.id);
+
+	/* only the person concerned, only in time, only once */
+	expect_error(call(&nb.applicant2, "POST", "/api/v1/appeals",
+		     json("{'case_id': %lld, 'grounds': 'g'}", f.id)), 404, "not_found");
+	expect_error(call(&nb.cso, "POST", "/api/v1/appeals",
+		     json("{'case_id': %lld, 'grounds': 'g'}", f.id)), 404, "not_found");
+	expect_error(call(&nb.applicant, "POST", "/api/v1/appeals",
+		     json("{'grounds': 'g'}")), 400, "bad_request");
+	expect_refused(call(&nb.applicant2, "POST", "/api/v1/appeals",
+			    json("{'case_id': %lld, 'grounds': 'g'}", late.id)),
+		       "period to appeal ended");
+	r = expect(call(&nb.applicant, "POST", "/api/v1/appeals",
+			json("{'case_id': %lld, 'grounds': 'The interview was never"
+			     " offered to me in writing.'}", f.id)), 201);
+	id = number(r, "appeal.id");
+	path = str("/api/v1/appeals/%lld", id);
+	expect_refused(call(&nb.applicant, "POST", "/api/v1/appeals",
+			    json("{'case_id': %lld, 'grounds': 'again'}", f.id)),
+		       "open already");
+
+	/* the appellant sees the process and the status of their own */
+	r = expect(call(&nb.applicant, "GET", path, NULL), 200);
+	cr_assert_str_eq(text(r, "appeal.status"), "lodged");
+	cr_assert_not_null(strstr(text(r, "appeal.process"), "panel"));
+	expect_error(call(&nb.applicant2, "GET", path, NULL), 404, "not_found");
+
+	/* the appeals role runs it: panel first, then requests, submissions */
+	expect_error(call(&nb.cso, "POST", str("%s/panel", path),
+			  json("{'members': ['x'], 'due_on': '2027-01-01'}")), 403,
+		     "forbidden");
+	expect_refused(call(&appeals, "POST", str("%s/decision", path),
+			    json("{'outcome': 'overturned', 'reasons': 'r'}")),
+		       "panel");
+	expect(call(&appeals, "POST", str("%s/panel", path),
+		    json("{'members': ['northbridge-appeals'], 'due_on':"
+			 " '2027-01-01'}")), 200);
+	expect(call(&appeals, "POST", str("%s/requests", path),
+		    json("{'text': 'Send the letter inviting you to interview.',"
+			 " 'due_on': '2026-12-15'}")), 200);
+	expect_error(call(&nb.applicant, "POST", str("%s/submissions", path), "{}"),
+		     400, "bad_request");
+	expect(call(&nb.applicant, "POST", str("%s/submissions", path),
+		    json("{'text': 'No letter was ever sent; see attached.'}")), 200);
+	expect_error(call(&appeals, "POST", str("%s/decision", path),
+			  json("{'outcome': 'quashed', 'reasons': 'r'}")), 400,
+		     "bad_request");
+	r = expect(call(&appeals, "POST", str("%s/decision", path),
+			json("{'outcome': 'overturned', 'reasons': 'The interview"
+			     " was not offered.'}")), 200);
+	cr_assert_str_eq(text(r, "appeal.status"), "decided");
+	/* overturned: the case goes back to decision */
+	cr_assert_str_eq(state_of(&f), "decision");
+	expect_refused(call(&nb.applicant, "POST", str("%s/submissions", path),
+			    json("{'text': 'late'}")), "decided");
+	cr_assert_eq(sql_number("SELECT count(*) FROM appeal_events WHERE appeal_id ="
+				" %lld", id), 5);
+	cr_assert_eq(sql_number("SELECT count(*) FROM audit_events WHERE target ="
+				" 'appeal:%lld'", id), 5 + 1 /* the appellant's read */);
+}

@@ -1346,6 +1346,27 @@ static const struct route_rule {
 	{ "POST", "/api/v1/transfers", "{}", 401,
 	  { 403, 403, 403, 403, 403, 400, 403, 403, 403 },
 	  { 403, 403, 403, 403, 403, 400, 403, 403, 403 } },
+	/* appeals: lodged by the person concerned (an empty body fails its
+	 * shape), seen by the appeals role, cso, auditor and the appellant,
+	 * run by the appeals role (appeal 1 does not exist) */
+	{ "POST", "/api/v1/appeals", "{}", 401, ALL(400), ALL(400) },
+	{ "GET", "/api/v1/appeals", NULL, 401,
+	  { 200, 403, 403, 403, 403, 200, 200, 200, 403 },
+	  { 403, 403, 403, 403, 403, 200, 200, 200, 403 } },
+	{ "GET", "/api/v1/appeals/{id}", NULL, 401,
+	  { 404, 403, 403, 403, 403, 404, 404, 404, 403 },
+	  { 403, 403, 403, 403, 403, 404, 404, 404, 403 } },
+	{ "POST", "/api/v1/appeals/{id}/panel", "{}", 401,
+	  { 403, 403, 403, 403, 403, 403, 404, 403, 403 },
+	  { 403, 403, 403, 403, 403, 403, 404, 403, 403 } },
+	{ "POST", "/api/v1/appeals/{id}/requests", "{}", 401,
+	  { 403, 403, 403, 403, 403, 403, 404, 403, 403 },
+	  { 403, 403, 403, 403, 403, 403, 404, 403, 403 } },
+	{ "POST", "/api/v1/appeals/{id}/submissions", "{}", 401, ALL(404),
+	  ALL(404) },
+	{ "POST", "/api/v1/appeals/{id}/decision", "{}", 401,
+	  { 403, 403, 403, 403, 403, 403, 404, 403, 403 },
+	  { 403, 403, 403, 403, 403, 403, 404, 403, 403 } },
 	/* reports to the regulator: cso, authority, auditor read them; the
 	 * cso marks them sent (report 1 does not exist) */
 	{ "GET", "/api/v1/reports", NULL, 401,

@@ -30,7 +30,7 @@ static const char *const act_names[ACT_COUNT] = {
 	"policy_evaluate", "person_create", "person_read", "case_open",
 	"case_list", "case_read", "case_assign", "clearance_change",
 	"clearance_revoke", "stats_read", "hold_manage", "report_read",
-	"report_send"
+	"report_send", "appeal_run"
 };
 
 static struct principal who(unsigned roles, const char *username)
@@ -116,6 +116,7 @@ static const enum access_decision table[ACT_COUNT][ROLE_COUNT] = {
 	/* hold_manage */	{ D, D, D, D, D, A, D, D, A },
 	/* report_read */	{ D, D, D, D, A, A, D, A, D },
 	/* report_send */	{ D, D, D, D, D, A, D, D, D },
+	/* appeal_run */	{ D, D, D, D, D, D, A, D, D },
 };
 
 Test(access, role_action_table)

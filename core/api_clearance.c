@@ -38,7 +38,8 @@ api_clearance_list(struct api_ctx *c)
 	static const char *const statuses[] = { "active", "restricted",
 	    "alternative_work", "suspended", "revoked", "expired", "terminated",
 	    "transferred", NULL };
-	struct clearance_filter	 f = { NULL, NULL, NULL, NULL, NULL, 0, 100 };
+	struct clearance_filter	 f = { NULL, NULL, NULL, NULL, NULL, 0, 0,
+	    100 };
 	const char *const	*s;
 	const char		*v;
 
@@ -67,6 +68,16 @@ api_clearance_list(struct api_ctx *c)
 		response_error(c->resp, 400, "bad_request",
 		    "expiring_before is a date YYYY-MM-DD", "expiring_before");
 		return;
+	}
+	/* the CSO's queue of restriction reviews that are due (vetctl tick
+	 * flags them, REGDOC 5.4.2) */
+	if ((v = request_query(c->req, "review_due")) != NULL) {
+		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
+			response_error(c->resp, 400, "bad_request",
+			    "review_due is true or false", "review_due");
+			return;
+		}
+		f.review_due = strcmp(v, "true") == 0;
 	}
 	if ((v = request_query(c->req, "before")) != NULL &&
 	    util_parse_ll(v, 1, (long long)1 << 53, &f.before) == -1) {

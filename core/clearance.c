@@ -89,11 +89,15 @@ clearance_list(struct store *st, long long org_id,
 	    " AND c.expires_on < ?5 AND (?2 IS NULL OR c.status = ?2)"
 	    " AND (?3 IS NULL OR c.level = ?3) AND (?4 IS NULL OR s.slug = ?4)"
 	    " AND (?6 IS NULL OR p.username = ?6) AND (?7 = 0 OR c.id < ?7)"
+	    " AND (?9 = 0 OR EXISTS (SELECT 1 FROM restriction_reviews r"
+	    " WHERE r.clearance_id = c.id AND r.done_at IS NULL))"
 	    " ORDER BY c.expires_on, c.id LIMIT ?8";
 	static const char by_id[] = "SELECT " COLS " WHERE c.org_id = ?1"
 	    " AND (?2 IS NULL OR c.status = ?2)"
 	    " AND (?3 IS NULL OR c.level = ?3) AND (?4 IS NULL OR s.slug = ?4)"
 	    " AND (?6 IS NULL OR p.username = ?6) AND (?7 = 0 OR c.id < ?7)"
+	    " AND (?9 = 0 OR EXISTS (SELECT 1 FROM restriction_reviews r"
+	    " WHERE r.clearance_id = c.id AND r.done_at IS NULL))"
 	    " ORDER BY c.id DESC LIMIT ?8";
 	sqlite3_stmt	*s;
 	json_t		*a = json_array();
@@ -114,6 +118,7 @@ clearance_list(struct store *st, long long org_id,
 		sqlite3_bind_text(s, 6, f->holder, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 7, f->before);
 	sqlite3_bind_int64(s, 8, f->limit);
+	sqlite3_bind_int(s, 9, f->review_due != 0);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		json_array_append_new(a, row(s));
 	store_done(s);

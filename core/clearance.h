@@ -24,6 +24,7 @@ struct clearance_filter {
 	const char	*site;
 	const char	*expiring_before;	/* YYYY-MM-DD */
 	const char	*holder;	/* username: the holder's own only */
+	int		 review_due;	/* only those with a flagged review */
 	long long	 before;
 	long long	 limit;
 };

@@ -15,6 +15,7 @@
 
 #include "audit.h"
 #include "case.h"
+#include "holder.h"
 #include "log.h"
 #include "luahost.h"
 #include "org.h"
@@ -107,6 +108,7 @@ scopes_load(struct store *st, struct scopes *ss)
 /* What a scope's policy says for the pass. */
 struct rules {
 	long long	 lead;		/* renewal_lead_days */
+	long long	 appeal_days;	/* appeal_days */
 	long long	 retention;	/* retention_years */
 	char		 initial[65];	/* the state a new case starts in */
 	char		*closed;	/* JSON array of the closed states */
@@ -132,6 +134,10 @@ scope_policy(struct policy_registry *pol, struct store *st,
 	r->lead = json_is_integer(v) ? json_integer_value(v) : 180;
 	if (r->lead < 1 || r->lead > 3650)
 		r->lead = 180;
+	v = json_object_get(settings, "appeal_days");
+	r->appeal_days = json_is_integer(v) ? json_integer_value(v) : 30;
+	if (r->appeal_days < 1 || r->appeal_days > 3650)
+		r->appeal_days = 30;
 	/* the regulation's floor is a year (REGDOC 9.0) */
 	v = json_object_get(settings, "retention_years");
 	r->retention = json_is_integer(v) ? json_integer_value(v) : 1;
@@ -661,6 +667,77 @@ fail:
 	return -1;
 }
 
+/*
+ * Appeal windows (REGDOC 11.0): a denial or revocation whose appeal_days
+ * passed with no appeal lodged gets its window closed, once: a case event
+ * for a denied case, a history row for a revoked clearance.
+ */
+static long long
+appeal_batch(struct store *st, long long org_id, const char *today,
+    const struct rules *ru)
+{
+	static const char pick[] = "SELECT 'case', c.id FROM cases c WHERE"
+	    " c.org_id = ?1 AND c.state = 'denied' AND date((SELECT"
+	    " json_extract(s.data, '$.decided_on') FROM case_sections s WHERE"
+	    " s.case_id = c.id AND s.name = 'decision'), '+' || ?2 || ' days')"
+	    " < ?3 AND NOT EXISTS (SELECT 1 FROM appeals a WHERE a.case_id ="
+	    " c.id) AND NOT EXISTS (SELECT 1 FROM case_events e WHERE"
+	    " e.case_id = c.id AND e.type = 'appeal_window_closed')"
+	    " UNION ALL SELECT 'clearance', l.id FROM clearances l WHERE"
+	    " l.org_id = ?1 AND l.status = 'revoked' AND date((SELECT e.ts FROM"
+	    " clearance_events e WHERE e.clearance_id = l.id AND e.type ="
+	    " 'revoked' ORDER BY e.id DESC LIMIT 1), '+' || ?2 || ' days') < ?3"
+	    " AND NOT EXISTS (SELECT 1 FROM appeals a WHERE a.clearance_id ="
+	    " l.id) AND NOT EXISTS (SELECT 1 FROM clearance_events e WHERE"
+	    " e.clearance_id = l.id AND e.type = 'appeal_window_closed')"
+	    " LIMIT ?4";
+	static long long	 ids[TICK_BATCH];
+	static int		 is_case[TICK_BATCH];
+	struct audit_head	 head = { .known = 0 };
+	sqlite3_stmt		*s;
+	long long		 n = 0, i;
+	char			 target[48];
+	json_t			*detail;
+	int			 rc;
+
+	if (store_begin(st) == -1 || (s = store_prepare(st, pick)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, org_id);
+	sqlite3_bind_int64(s, 2, ru->appeal_days);
+	sqlite3_bind_text(s, 3, today, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, TICK_BATCH);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		is_case[n] = strcmp((const char *)sqlite3_column_text(s, 0),
+		    "case") == 0;
+		ids[n++] = sqlite3_column_int64(s, 1);
+	}
+	store_done(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		detail = json_pack("{s:I}", "appeal_days",
+		    (json_int_t)ru->appeal_days);
+		snprintf(target, sizeof(target), "%s:%lld", is_case[i] ?
+		    "case" : "clearance", ids[i]);
+		rc = is_case[i] ? (case_event(st, ids[i], ACTOR,
+		    "appeal_window_closed", detail) == CASE_OK ? 0 : -1) :
+		    holder_event(st, ids[i], ACTOR, "appeal_window_closed",
+		    detail);
+		if (rc == -1 || audit_at(st, org_id, "appeal.window_closed",
+		    target, detail, &head) == -1) {
+			json_decref(detail);
+			goto fail;
+		}
+		json_decref(detail);
+	}
+	if (store_commit(st) == -1)
+		goto fail;
+	return n;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
 /* Run step until it has nothing left; adds to *total. 0 or -1. */
 #define DRAIN(total, name, call) do {					\
 	long long	 _n;						\
@@ -715,6 +792,8 @@ tick_run(struct store *st, const struct config *cfg,
 			    ss.v[i].org_id, today, &r->notices));
 			DRAIN(&r->windows, "windows", window_batch(st,
 			    ss.v[i].org_id, today, ru.closed, &r->notices));
+			DRAIN(&r->appeals, "appeal windows", appeal_batch(st,
+			    ss.v[i].org_id, today, &ru));
 			DRAIN(&r->purged, "purged", purge_batch(st,
 			    ss.v[i].org_id, today, &ru));
 		}

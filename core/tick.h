@@ -7,7 +7,9 @@
  *     once (the renewals table);
  *   - flags each restriction whose review date has passed, once (REGDOC
  *     5.4.2), for the CSO;
- *   - closes the procedural-fairness windows that ran out unanswered;
+ *   - closes the procedural-fairness windows that ran out unanswered, and
+ *     the appeal windows of denials and revocations that ran out with no
+ *     appeal (REGDOC 11.0);
  *   - purges the files whose retention (the policy's retention_years, at
  *     least one, REGDOC 9.0) ran out, unless a legal hold stops it, and
  *     keeps them in the permanent listing;
@@ -31,6 +33,7 @@ struct tick_report {
 	long long	renewals;
 	long long	reviews;
 	long long	windows;
+	long long	appeals;
 	long long	purged;
 	long long	notices;
 };

@@ -71,8 +71,9 @@ vetctl_tick(const struct config *cfg, struct store *st, int argc, char **argv)
 		fprintf(stderr, "\r%40s\r", "");
 	printf("tick %s: %lld clearances expired, %lld renewal cases opened, "
 	    "%lld restriction reviews flagged, %lld response windows closed, "
-	    "%lld files purged, %lld notifications queued\n", today, r.expired,
-	    r.renewals, r.reviews, r.windows, r.purged, r.notices);
+	    "%lld appeal windows closed, %lld files purged, %lld notifications "
+	    "queued\n", today, r.expired, r.renewals, r.reviews, r.windows,
+	    r.appeals, r.purged, r.notices);
 	if (rc == -1) {
 		fprintf(stderr, "vetctl: tick: %s\n", err);
 		return 1;

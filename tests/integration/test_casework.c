@@ -2787,3 +2787,33 @@ Test(casework, an_appeal_is_lodged_in_time_heard_and_overturned)
 	cr_assert_eq(sql_number("SELECT count(*) FROM audit_events WHERE target ="
 				" 'appeal:%lld'", id), 5 + 1 /* the appellant's read */);
 }
+
+/* Overdue restriction reviews (REGDOC 5.4.2) reach the CSO's queue: tick
+ * flags them, the register filters them. */
+Test(casework, overdue_restriction_reviews_reach_the_cso_queue)
+{
+	struct office nb;
+	struct file f;
+	struct vt_response *r;
+	char *out = NULL;
+	long long id;
+
+	start(NULL, NULL);
+	staff(&nb, "northbridge");
+	f = open_case(&nb, &nb.applicant, "Rae Review", "1990-06-06", "SECRET");
+	id = registered(&f, "restricted");
+	registered(&f, "active");
+	sql("UPDATE clearances SET restrictions = json_array(json_object('type',"
+	    " 'hours', 'detail', 'days only', 'review_date', date('now', '-2 days')))"
+	    " WHERE id = %lld", id);
+	r = expect(call(&nb.cso, "GET", "/api/v1/clearances?review_due=true", NULL), 200);
+	cr_assert_eq(json_array_size(vt_json_get(r, "clearances")), 0, "%s", r->body);
+	cr_assert_eq(vt_vetctl(&out, "tick"), 0, "%s", out);
+	cr_assert(strstr(out, " 1 restriction reviews flagged") != NULL, "%s", out);
+	r = expect(call(&nb.cso, "GET", "/api/v1/clearances?review_due=true", NULL), 200);
+	cr_assert_eq(json_array_size(vt_json_get(r, "clearances")), 1, "%s", r->body);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(
+		vt_json_get(r, "clearances"), 0), "id")), id);
+	expect_error(call(&nb.cso, "GET", "/api/v1/clearances?review_due=maybe", NULL),
+		     400, "bad_request");
+}

@@ -389,3 +389,33 @@ Test(tick, a_legal_hold_stops_the_purge_until_lifted)
 	cr_assert_eq(run().purged, 1);
 	cr_assert_not(files_hold("MARKER-HELD-7735"));
 }
+
+/* --- appeal windows (REGDOC 11.0) -------------------------------------------- */
+
+Test(tick, an_appeal_window_that_ran_out_is_closed_once)
+{
+	long long old = closed_file("denied", NULL, 0, "a"), fresh;
+	long long appealed;
+
+	/* decided 40 and 10 days ago, and one appealed: appeal_days is 30 */
+	exec("INSERT INTO case_sections (case_id, name, data, version, updated_at,"
+	     " updated_by) VALUES (%lld, 'decision', json_object('decided_on',"
+	     " date('now', '-40 days')), 1, 'x', 'x')", old);
+	fresh = closed_file("denied", NULL, 0, "b");
+	exec("INSERT INTO case_sections (case_id, name, data, version, updated_at,"
+	     " updated_by) VALUES (%lld, 'decision', json_object('decided_on',"
+	     " date('now', '-10 days')), 1, 'x', 'x')", fresh);
+	appealed = closed_file("denied", NULL, 0, "c");
+	exec("INSERT INTO case_sections (case_id, name, data, version, updated_at,"
+	     " updated_by) VALUES (%lld, 'decision', json_object('decided_on',"
+	     " date('now', '-40 days')), 1, 'x', 'x')", appealed);
+	exec("INSERT INTO appeals (org_id, case_id, appellant, grounds, lodged_on,"
+	     " status) VALUES (%lld, %lld, 'x', 'g', 'x', 'lodged')", org, appealed);
+	cr_assert_eq(run().appeals, 1);
+	cr_assert_eq(count("SELECT count(*) FROM case_events WHERE case_id = %lld"
+			   " AND type = 'appeal_window_closed'", old), 1);
+	cr_assert_eq(count("SELECT count(*) FROM case_events WHERE type ="
+			   " 'appeal_window_closed'"), 1);
+	cr_assert_eq(run().appeals, 0, "closed twice");
+	intact();
+}

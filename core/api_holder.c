@@ -251,6 +251,26 @@ fail:
 
 /* --- reinstatement --------------------------------------------------------- */
 
+/* Does case_id record an interview the holder refused? */
+static int
+refused_interview(struct api_ctx *c, long long case_id)
+{
+	json_t		*list, *i;
+	long long	 ver;
+	size_t		 k;
+	int		 refused = 0;
+
+	list = case_section_get(c->store, case_id, "interviews", &ver);
+	json_array_foreach(json_is_array(list) ? list : json_object_get(list,
+	    "items"), k, i)
+		if (json_is_string(json_object_get(i, "outcome")) &&
+		    strcmp(json_string_value(json_object_get(i, "outcome")),
+		    "refused") == 0)
+			refused = 1;
+	json_decref(list);
+	return refused;
+}
+
 static const struct vfield reason_body[] = {
 	{ "reason", V_TEXT, V_REQUIRED, 1, 4000, NULL, NULL, 0, 0 },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
@@ -275,6 +295,13 @@ api_holder_reinstatement(struct api_ctx *c)
 		return;
 	}
 	review = holder_review_case(c->store, h.id);
+	/* a holder who refused to be interviewed is not reinstated: the
+	 * refusal calls for revocation (REGDOC 5.5) */
+	if (review && refused_interview(c, review)) {
+		refused(c, "the holder refused to be interviewed in the review: "
+		    "the clearance is to be revoked, not reinstated");
+		return;
+	}
 	decision = review ? case_section_get(c->store, review, "decision",
 	    &ver) : NULL;
 	outcome = json_string_value(json_object_get(decision, "outcome"));

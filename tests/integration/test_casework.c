@@ -2817,3 +2817,31 @@ Test(casework, overdue_restriction_reviews_reach_the_cso_queue)
 	expect_error(call(&nb.cso, "GET", "/api/v1/clearances?review_due=maybe", NULL),
 		     400, "bad_request");
 }
+
+/* A holder who refused to be interviewed in the review is not reinstated,
+ * even on a grant: the refusal calls for revocation (REGDOC 5.5). */
+Test(casework, a_refused_review_interview_blocks_reinstatement)
+{
+	struct office nb;
+	struct file f;
+	const char *base;
+	long long id, review;
+
+	start(NULL, NULL);
+	staff(&nb, "northbridge");
+	f = open_case(&nb, &nb.applicant, "Rex Refuses", "1979-07-07", "SECRET");
+	id = registered(&f, "active");
+	base = str("/api/v1/clearances/%lld", id);
+	expect(call(&nb.cso, "POST", str("%s/suspension", base),
+		    json("{'status': 'alternative_work', 'reason': 'adverse"
+			 " information received'}")), 200);
+	review = sql_number("SELECT max(id) FROM cases WHERE kind = 'review_for_cause'");
+	sql("INSERT INTO case_sections (case_id, name, data, version, updated_at,"
+	    " updated_by) VALUES (%lld, 'interviews', '[{\"outcome\":\"refused\"}]',"
+	    " 1, 'x', 'x'), (%lld, 'decision', '{\"outcome\":\"grant\"}', 1, 'x',"
+	    " 'x')", review, review);
+	expect_refused(call(&nb.cso, "POST", str("%s/reinstatement", base),
+			    json("{'reason': 'r'}")), "revoked");
+	cr_assert_eq(sql_number("SELECT count(*) FROM clearances WHERE id = %lld AND"
+				" status = 'alternative_work'", id), 1);
+}

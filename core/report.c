@@ -99,7 +99,7 @@ int
 report_draft_decision(struct store *st, long long org_id, long long case_id,
     json_t *decision, const char *actor, long long *id)
 {
-	json_t		*notices, *rec, *result, *data;
+	json_t		*notices, *rec, *result, *data, *gaps, *concerns;
 	const char	*outcome, *recd, *brief, *kind = NULL;
 	long long	 ver;
 	int		 insufficient, rc = 0;
@@ -115,10 +115,24 @@ report_draft_decision(struct store *st, long long org_id, long long case_id,
 	data = json_pack("{s:o}", "sources", sources(json_is_array(notices) ?
 	    notices : json_object_get(notices, "items"), &insufficient,
 	    &brief));
+	/* what makes a grant one despite concerns (REGDOC 6.1) */
+	gaps = case_section_get(st, case_id, "history_gaps_explained", &ver);
+	concerns = json_array();
+	if (insufficient)
+		json_array_append_new(concerns, json_string("nrt_insufficient"));
+	if (json_array_size(gaps) > 0)
+		json_array_append_new(concerns, json_string("history_gaps"));
+	if (recd == NULL || strcmp(recd, "grant") != 0)
+		json_array_append_new(concerns,
+		    json_string("adverse_information"));
+	if (recd == NULL || strcmp(recd, outcome) != 0)
+		json_array_append_new(concerns,
+		    json_string("departs_from_recommendation"));
+	json_decref(gaps);
+	json_object_set_new(data, "concerns", concerns);
 	if (strcmp(outcome, "deny") == 0)
 		kind = "denial";
-	else if (insufficient || recd == NULL || strcmp(recd, "grant") != 0 ||
-	    strcmp(recd, outcome) != 0)
+	else if (json_array_size(concerns) > 0)
 		kind = "grant_with_concerns";
 	if (kind != NULL) {
 		json_object_set_new(data, "outcome", json_string(outcome));
@@ -284,7 +298,8 @@ char *
 report_html(json_t *r)
 {
 	static const char *const keys[] = { "outcome", "level", "decided_on",
-	    "grounds", "justification", "risk", "nrt_insufficient", "sources",
+	    "grounds", "justification", "concerns", "risk", "nrt_insufficient",
+	    "sources",
 	    "agency_brief_reference", "related_investigations", NULL };
 	const char *const	*k;
 	json_t			*d = json_object_get(r, "data");

@@ -1,9 +1,10 @@
 /*
  * report: the reports to the regulator (REGDOC-2.12.2 6.1, 6.2). One is
  * drafted, in the transaction of the decision that calls for it:
- *   - a grant made despite concerns (an NRT-insufficient notice, a
- *     recommendation other than a plain grant, or a decision departing
- *     from it), with the authority's justification;
+ *   - a grant made despite concerns (an NRT-insufficient notice, history
+ *     gaps explained rather than traced, a recommendation other than a
+ *     plain grant, or a decision departing from it), with the concerns
+ *     named and the authority's justification;
  *   - a denial, and a revocation: the level of risk (the recommendation
  *     and the guideline conditions it cites), the sources of the
  *     information (the agency's notices: type, date, reference), related

@@ -35,7 +35,7 @@
 
 #define NGINX_DEFAULT "/usr/sbin/nginx"
 #define SLAPD_DEFAULT "/usr/sbin/slapd"
-#define READY_TIMEOUT_MS 10000
+#define READY_TIMEOUT_MS 30000	/* a loaded CI machine starts slowly */
 #define STOP_TIMEOUT_MS 5000
 
 /* The demo directory (examples/directory). */

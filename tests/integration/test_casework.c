@@ -863,6 +863,9 @@ Test(casework, default_policy_takes_a_case_from_application_to_the_register)
 	rc = vt_vetctl(&out, "policy replay %s", rid);
 	cr_assert_eq(rc, 0, "policy replay %s: exit %d: %s", rid, rc, out);
 	cr_assert_not_null(strstr(out, "same as the stored answer"), "%s", out);
+	/* a clean grant as recommended needs no report to the regulator */
+	cr_assert_eq(sql_number("SELECT count(*) FROM regulator_reports WHERE case_id ="
+				" %lld", f.id), 0);
 }
 
 /* The same life under the northbridge-nuclear policy (level SASC): a
@@ -1404,6 +1407,12 @@ Test(casework, grant_with_restrictions_gives_a_restricted_clearance)
 	cr_assert_str_eq(member_str(json_array_get(json_object_get(c, "restrictions"), 0),
 				    "type"), "hours");
 	cr_assert_null(clearance_in_register(&nb.cso, &f, "?status=active"));
+	/* a grant departing from a clean recommendation is reported, with
+	 * the justification (REGDOC 6.1) */
+	cr_assert_eq(sql_number("SELECT count(*) FROM regulator_reports WHERE kind ="
+				" 'grant_with_concerns' AND case_id = %lld AND data LIKE"
+				" '%%departs_from_recommendation%%' AND data LIKE '%%Shift"
+				" work only%%'", f.id), 1);
 }
 
 /* --- refused steps -------------------------------------------------------- */

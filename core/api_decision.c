@@ -20,6 +20,8 @@
 
 #include "api.h"
 #include "report.h"
+#include "outbox.h"
+#include "person.h"
 #include "case.h"
 #include "clearance.h"
 #include "org.h"
@@ -564,7 +566,7 @@ static int
 store_decision(struct api_ctx *c, struct case_row *row, void *arg)
 {
 	struct audit_event	 ev;
-	char			 target[32];
+	char			 target[32], dedup[48], subject[80], who[257];
 	long long		 report;
 
 	/* The relaxation of separation of duties is recorded with the
@@ -581,6 +583,17 @@ store_decision(struct api_ctx *c, struct case_row *row, void *arg)
 	if (put_section(c, row->id, "decision", arg) == -1 ||
 	    report_draft_decision(c->store, row->org_id, row->id, arg, c->actor,
 	    &report) == -1)
+		return -1;
+	/* the applicant is told there is a decision (not what it is: that
+	 * is in the file they can read) */
+	snprintf(dedup, sizeof(dedup), "decision:%lld", row->id);
+	snprintf(subject, sizeof(subject), "Case %lld: a decision was made",
+	    row->id);
+	if (person_username(c->store, row->org_id, row->person_id, who,
+	    sizeof(who)) == PERSON_OK && who[0] != '\0' &&
+	    outbox_add(c->store, row->org_id, "decision", who, subject,
+	    "A decision was made on your security clearance application; "
+	    "sign in to read it.", dedup) == OUTBOX_ERROR)
 		return -1;
 	return 0;
 }

@@ -1358,6 +1358,10 @@ Test(casework, refusal_to_be_interviewed_leads_to_a_denial)
 				" 'denial' AND case_id = %lld AND data LIKE '%%B2%%' AND"
 				" data NOT LIKE '%%security interview required%%'",
 				f.id), 1);
+	/* and the applicant is told there is a decision */
+	cr_assert_eq(sql_number("SELECT count(*) FROM outbox WHERE kind = 'decision'"
+				" AND recipient = '%s' AND dedup = 'decision:%lld'",
+				nb.applicant.name, f.id), 1);
 }
 
 /* A grant with two restrictions, one reviewed in a year; with a

@@ -94,20 +94,6 @@ event(struct api_ctx *c, long long id, const char *type, json_t *detail)
 	return rc == SQLITE_DONE && audit_append(c->store, &ev) == 0 ? 0 : -1;
 }
 
-/* date + days, YYYY-MM-DD. */
-static void
-date_add(const char *date, long long days, char out[11])
-{
-	struct tm	tm;
-	time_t		t;
-
-	memset(&tm, 0, sizeof(tm));
-	strptime(date, "%Y-%m-%d", &tm);
-	t = timegm(&tm) + (time_t)days * 86400;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static const struct vfield lodge_body[] = {
 	{ "case_id", V_INT, 0, 1, (long long)1 << 53, NULL, NULL, 0, 0 },
 	{ "clearance_id", V_INT, 0, 1, (long long)1 << 53, NULL, NULL, 0, 0 },
@@ -182,7 +168,7 @@ api_appeals_lodge(struct api_ctx *c)
 	days = json_is_integer(json_object_get(settings, "appeal_days")) ?
 	    json_integer_value(json_object_get(settings, "appeal_days")) : 30;
 	json_decref(settings);
-	date_add(when, days, last);
+	util_date_add(when, days, last);
 	api_today(c, today);
 	if (strcmp(today, last) > 0) {
 		snprintf(msg, sizeof(msg), "the period to appeal ended on %s",

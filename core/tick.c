@@ -159,20 +159,6 @@ scope_policy(struct policy_registry *pol, struct store *st,
 	return 0;
 }
 
-/* date + days, both YYYY-MM-DD. */
-static void
-date_add(const char *date, long long days, char out[11])
-{
-	struct tm	tm;
-	time_t		t;
-
-	memset(&tm, 0, sizeof(tm));
-	strptime(date, "%Y-%m-%d", &tm);
-	t = timegm(&tm) + (time_t)days * 86400;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static int
 audit(struct store *st, long long org_id, const char *action,
     const char *target, json_t *detail)
@@ -797,7 +783,7 @@ tick_run(struct store *st, const struct config *cfg,
 			DRAIN(&r->purged, "purged", purge_batch(st,
 			    ss.v[i].org_id, today, &ru));
 		}
-		date_add(today, ru.lead, horizon);
+		util_date_add(today, ru.lead, horizon);
 		for (k = 0; k < 2; k++) {
 			cur.status = k == 0 ? "active" : "restricted";
 			cur.expires[0] = '\0';

@@ -222,20 +222,6 @@ criterion(json_t *list, const char *name, int met, const char *message,
 		*all = 0;
 }
 
-/* date + days, YYYY-MM-DD. */
-static void
-date_add(const char *date, long long days, char out[11])
-{
-	struct tm	tm;
-	time_t		t;
-
-	memset(&tm, 0, sizeof(tm));
-	strptime(date, "%Y-%m-%d", &tm);
-	t = timegm(&tm) + (time_t)days * 86400;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 json_t *
 transfer_criteria(json_t *pkg, json_t *declaration, const char *today,
     long long window, int *all)
@@ -260,7 +246,7 @@ transfer_criteria(json_t *pkg, json_t *declaration, const char *today,
 	    json_is_false(json_object_get(pkg, "adverse_information")) ?
 	    "no adverse information" : "the sender reports adverse "
 	    "information", all);
-	date_add(today, window, horizon);
+	util_date_add(today, window, horizon);
 	criterion(list, "not_due_for_update", expires != NULL &&
 	    strcmp(expires, horizon) > 0, expires != NULL &&
 	    strcmp(expires, horizon) > 0 ? "not due for update within the "

@@ -317,6 +317,19 @@ util_now_iso(char *buf, size_t len)
 	snprintf(buf, len, "%s.%03ldZ", secs, ts.tv_nsec / 1000000);
 }
 
+void
+util_date_add(const char *date, long long days, char out[11])
+{
+	struct tm	tm;
+	time_t		t;
+
+	memset(&tm, 0, sizeof(tm));
+	strptime(date, "%Y-%m-%d", &tm);
+	t = timegm(&tm) + (time_t)days * 86400;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 uint64_t
 util_now_us(void)
 {

@@ -60,6 +60,8 @@ int	 util_memeq(const void *, const void *, size_t);
 
 /* Current UTC time as ISO 8601 with milliseconds into buf (>= 32 bytes). */
 void	 util_now_iso(char *buf, size_t len);
+/* date (YYYY-MM-DD) plus days (may be negative), as YYYY-MM-DD in out. */
+void	 util_date_add(const char *date, long long days, char out[11]);
 /* Monotonic clock in microseconds. */
 uint64_t util_now_us(void);
 

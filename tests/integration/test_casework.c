@@ -2284,6 +2284,11 @@ Test(casework, master_replays_a_spool_left_by_a_dead_worker)
 				" 'case:424242' AND ts = '2026-11-22T08:00:00.000Z'"
 				" AND request_id = 'feedface'"), 1,
 		     "the replayed record lost its time or request id");
+	/* the master says so, and removes the spool, just after the commit */
+	while (vt_now_ms() < deadline &&
+	       (strstr(vt_log(), "event=audit_spool_recovered records=1") == NULL ||
+		access(vt_path("vetd.db.spool/spool-999999-00000000deadbeef"), F_OK) == 0))
+		vt_sleep_ms(50);
 	cr_assert(strstr(vt_log(), "event=audit_spool_recovered records=1") != NULL,
 		  "the master did not say it replayed a spool");
 	cr_assert(access(vt_path("vetd.db.spool/spool-999999-00000000deadbeef"), F_OK) != 0,

@@ -128,15 +128,18 @@ api_dispatch(struct api_ctx *c)
 	case ROUTER_FOUND:
 		break;
 	}
-	if ((api_routes[c->route].flags & ROUTE_AUTH) &&
-	    api_authenticate(c) == -1)
-		return;
-	if (api_routes[c->route].flags & ROUTE_SNAPSHOT) {
+	/* A read-only route reads in one snapshot, the session lookup
+	 * included; authentication ends it before any write of its own
+	 * (a session touch, a token's use). */
+	if (api_routes[c->route].flags & ROUTE_SNAPSHOT)
 		(void)store_read_begin(c->store);
-		api_routes[c->route].fn(c);
+	if ((api_routes[c->route].flags & ROUTE_AUTH) &&
+	    api_authenticate(c) == -1) {
 		store_read_end(c->store);
-	} else
-		api_routes[c->route].fn(c);
+		return;
+	}
+	api_routes[c->route].fn(c);
+	store_read_end(c->store);
 	if (!c->resp->started) {
 		log_error("event=handler_bug route=%s msg=\"no response\"",
 		    api_routes[c->route].pattern);

@@ -3,7 +3,6 @@
  */
 #include "autoconf.h"
 
-#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -268,9 +267,9 @@ worker_main(void)
 	struct auth		*au;
 	struct policy_registry	*pol;
 	FCGX_Request		 fr;
-	struct epoll_event	 ev;
+	struct pollfd		 pfd;
 	char			 err[256], *spool;
-	int			 rc, epfd;
+	int			 rc;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != master_pid)
 		_exit(0);
@@ -287,7 +286,7 @@ worker_main(void)
 	sigaction(SIGCHLD, &sa, NULL);
 
 	/* The stop signals stay blocked (inherited from the master) except
-	 * while waiting in epoll_pwait. */
+	 * while waiting in ppoll. */
 	sigprocmask(SIG_SETMASK, NULL, &waitmask);
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGINT);
@@ -318,40 +317,39 @@ worker_main(void)
 	}
 	log_debug("event=worker_start");
 
-	/*
-	 * Wait with EPOLLEXCLUSIVE, so that a new connection wakes one idle
-	 * worker rather than all of them; a busy worker tries the next
-	 * connection before it waits at all.
-	 */
-	if ((epfd = epoll_create1(EPOLL_CLOEXEC)) == -1) {
-		log_error("event=epoll_failed error=%s",
-		    log_quote_tmp(strerror(errno)));
-		_exit(1);
-	}
-	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-	ev.data.fd = listen_fd;
-	if (epoll_ctl(epfd, EPOLL_CTL_ADD, listen_fd, &ev) == -1) {
-		log_error("event=epoll_failed error=%s",
-		    log_quote_tmp(strerror(errno)));
-		_exit(1);
-	}
 	while (!worker_stop) {
-		/* Non-blocking: EAGAIN when nobody is waiting, or another
-		 * worker took the connection. */
+		struct timespec	 ts, *tsp = NULL;
+		int		 due = auditspool_due_ms();
+
+		/* idle: records still spooled wait no longer than they are
+		 * due */
+		if (due >= 0) {
+			ts.tv_sec = due / 1000;
+			ts.tv_nsec = (long)(due % 1000) * 1000000;
+			tsp = &ts;
+		}
+		pfd.fd = listen_fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if ((rc = ppoll(&pfd, 1, tsp, &waitmask)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_error("event=poll_failed error=%s",
+			    log_quote_tmp(strerror(errno)));
+			_exit(1);
+		}
+		if (worker_stop)
+			break;
+		if (rc == 0) {
+			auditspool_after_request(st, 0);
+			continue;
+		}
+		if (!(pfd.revents & POLLIN))
+			continue;
+		/* Another worker may have taken it: EAGAIN, loop. */
 		if ((rc = FCGX_Accept_r(&fr)) < 0) {
 			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR)
 				log_warn("event=accept_failed rc=%d", rc);
-			/* idle: records still spooled wait no longer than
-			 * they are due */
-			rc = epoll_pwait(epfd, &ev, 1, auditspool_due_ms(),
-			    &waitmask);
-			if (rc == -1 && errno != EINTR) {
-				log_error("event=poll_failed error=%s",
-				    log_quote_tmp(strerror(errno)));
-				_exit(1);
-			}
-			if (rc == 0)
-				auditspool_after_request(st, 0);
 			continue;
 		}
 		worker_handle(&fr, st, au, pol);
@@ -366,7 +364,6 @@ worker_main(void)
 			FCGX_Detach(&fr);
 		FCGX_Finish_r(&fr);
 	}
-	close(epfd);
 	auditspool_close(st);
 	FCGX_Free(&fr, 1);
 	auth_free(au);

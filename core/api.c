@@ -128,18 +128,15 @@ api_dispatch(struct api_ctx *c)
 	case ROUTER_FOUND:
 		break;
 	}
-	/* A read-only route reads in one snapshot, the session lookup
-	 * included; authentication ends it before any write of its own
-	 * (a session touch, a token's use). */
-	if (api_routes[c->route].flags & ROUTE_SNAPSHOT)
-		(void)store_read_begin(c->store);
 	if ((api_routes[c->route].flags & ROUTE_AUTH) &&
-	    api_authenticate(c) == -1) {
-		store_read_end(c->store);
+	    api_authenticate(c) == -1)
 		return;
-	}
-	api_routes[c->route].fn(c);
-	store_read_end(c->store);
+	if (api_routes[c->route].flags & ROUTE_SNAPSHOT) {
+		(void)store_read_begin(c->store);
+		api_routes[c->route].fn(c);
+		store_read_end(c->store);
+	} else
+		api_routes[c->route].fn(c);
 	if (!c->resp->started) {
 		log_error("event=handler_bug route=%s msg=\"no response\"",
 		    api_routes[c->route].pattern);
@@ -207,6 +204,18 @@ api_body_object(struct api_ctx *c)
 		return NULL;
 	}
 	return j;
+}
+
+int
+api_level_known(json_t *settings, const char *level)
+{
+	json_t	*v;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(settings, "levels"), i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), level) == 0)
+			return 1;
+	return 0;
 }
 
 json_t *

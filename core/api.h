@@ -61,6 +61,8 @@ json_t	*api_body_object(struct api_ctx *);
 /* api_body_object, then checked against fields (validate.h): NULL having
  * answered 400 with the field errors. The body belongs to the request. */
 json_t	*api_body_shaped(struct api_ctx *, const struct vfield *fields);
+/* Is level one of the clearance levels in the policy's settings? */
+int	api_level_known(json_t *settings, const char *level);
 
 /*
  * Take a string member of obj: required or not, length in bytes within

@@ -16,7 +16,6 @@
  */
 #include "autoconf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,43 +37,6 @@
 	"overturned denial goes back to decision, an overturned revocation " \
 	"puts the clearance back in force (REGDOC-2.12.2 11.0)."
 
-/* One-row statement with binds by a format of 'i' (long long), 'I' (an
- * id, 0 for SQL NULL) and 's' (text, NULL for SQL NULL). Returns the sqlite3 code of the step; with
- * want_text, the first column of a row is copied into it. */
-static int
-q(struct store *st, char *out, size_t outlen, const char *sql,
-    const char *fmt, ...)
-{
-	sqlite3_stmt	*s;
-	va_list		 ap;
-	const char	*t;
-	int		 i, rc;
-
-	if ((s = store_prepare(st, sql)) == NULL)
-		return SQLITE_ERROR;
-	va_start(ap, fmt);
-	for (i = 0; fmt[i] != '\0'; i++) {
-		if (fmt[i] == 'i')
-			sqlite3_bind_int64(s, i + 1, va_arg(ap, long long));
-		else if (fmt[i] == 'I') {
-			/* an id, NULL when 0 */
-			long long v = va_arg(ap, long long);
-
-			if (v != 0)
-				sqlite3_bind_int64(s, i + 1, v);
-		} else if ((t = va_arg(ap, const char *)) != NULL)
-			sqlite3_bind_text(s, i + 1, t, -1, SQLITE_STATIC);
-	}
-	va_end(ap);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && out != NULL) {
-		t = (const char *)sqlite3_column_text(s, 0);
-		snprintf(out, outlen, "%s", t ? t : "");
-	}
-	store_done(s);
-	return rc;
-}
-
 static int
 event(struct api_ctx *c, long long id, const char *type, json_t *detail)
 {
@@ -86,7 +48,7 @@ event(struct api_ctx *c, long long id, const char *type, json_t *detail)
 
 	if ((d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
 		return -1;
-	rc = q(c->store, NULL, 0, sql, "isss", id, c->actor, type, d);
+	rc = store_run(c->store, NULL, 0, sql, "isss", id, c->actor, type, d);
 	free(d);
 	snprintf(target, sizeof(target), "appeal:%lld", id);
 	snprintf(action, sizeof(action), "appeal.%s", type);
@@ -139,7 +101,7 @@ api_appeals_lodge(struct api_ctx *c)
 		return;
 	}
 	is_case = case_id > 0;
-	if (q(c->store, row, sizeof(row), is_case ? case_sql : cl_sql, "ii",
+	if (store_run(c->store, row, sizeof(row), is_case ? case_sql : cl_sql, "ii",
 	    is_case ? case_id : cl_id, c->who.org_id) != SQLITE_ROW) {
 		response_error(c->resp, 404, "not_found", is_case ? "no such "
 		    "case" : "no such clearance", NULL);
@@ -177,7 +139,7 @@ api_appeals_lodge(struct api_ctx *c)
 		    c->req->pool, msg), NULL);
 		return;
 	}
-	if (q(c->store, NULL, 0, open_sql, "iii", c->who.org_id, case_id,
+	if (store_run(c->store, NULL, 0, open_sql, "iii", c->who.org_id, case_id,
 	    cl_id) == SQLITE_ROW) {
 		response_error(c->resp, 409, "refused", "an appeal of this "
 		    "decision is open already", NULL);
@@ -185,7 +147,7 @@ api_appeals_lodge(struct api_ctx *c)
 	}
 	detail = json_pack("{s:I, s:I, s:I}", "case", (json_int_t)case_id,
 	    "clearance", (json_int_t)cl_id, "appeal_days", (json_int_t)days);
-	if (store_begin(c->store) == -1 || q(c->store, NULL, 0, ins, "iIIsss",
+	if (store_begin(c->store) == -1 || store_run(c->store, NULL, 0, ins, "iIIsss",
 	    c->who.org_id, case_id, cl_id, c->who.username,
 	    json_string_value(json_object_get(b, "grounds")), today) !=
 	    SQLITE_DONE)
@@ -208,7 +170,7 @@ fail:
 	api_unavailable(c);
 }
 
-/* --- reading ---------------------------------------------------------------- */
+/* --- reading ------------------------------------------------------------ */
 
 #define APPEAL_COLS "SELECT id, case_id, clearance_id, appellant, grounds," \
 	" lodged_on, status, panel, due_on, outcome, reasons, decided_on" \
@@ -347,7 +309,7 @@ api_appeals_get(struct api_ctx *c)
 	response_json(c->resp, 200, json_pack("{s:o}", "appeal", a));
 }
 
-/* --- running it --------------------------------------------------------------- */
+/* --- running it --------------------------------------------------------- */
 
 /* Appeal {id} for a step: run by the appeals role (appellant NULL) or the
  * appellant's own; not decided. Returns it (caller decrefs), or NULL
@@ -410,7 +372,7 @@ api_appeals_panel(struct api_ctx *c)
 	if ((b = api_body_shaped(c, panel_body)) == NULL)
 		return;
 	members = json_dumps(json_object_get(b, "members"), JSON_COMPACT);
-	if (store_begin(c->store) == -1 || q(c->store, NULL, 0, "UPDATE"
+	if (store_begin(c->store) == -1 || store_run(c->store, NULL, 0, "UPDATE"
 	    " appeals SET panel = ?, due_on = ?, status = 'under_review'"
 	    " WHERE id = ?", "ssi", members, json_string_value(
 	    json_object_get(b, "due_on")), id) != SQLITE_DONE ||
@@ -545,7 +507,7 @@ api_appeals_decide(struct api_ctx *c)
 	outcome = json_string_value(json_object_get(b, "outcome"));
 	api_today(c, today);
 	snprintf(dedup, sizeof(dedup), "appeal:%lld:decided", id);
-	if (store_begin(c->store) == -1 || q(c->store, NULL, 0, "UPDATE"
+	if (store_begin(c->store) == -1 || store_run(c->store, NULL, 0, "UPDATE"
 	    " appeals SET status = 'decided', outcome = ?, reasons = ?,"
 	    " decided_on = ?, decided_by = ? WHERE id = ?", "ssssi", outcome,
 	    json_string_value(json_object_get(b, "reasons")), today, c->actor,

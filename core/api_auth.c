@@ -146,7 +146,6 @@ by_token(struct api_ctx *c, const char *secret)
 	detail = json_pack("{s:s, s:s}", "route", api_routes[c->route].pattern,
 	    "method", c->req->method);
 	api_audit_event(c, &ev, "token.use", "token", detail);
-	store_read_end(c->store);	/* a write ends a read snapshot */
 	if (store_begin(c->store) == 0 && audit_append(c->store, &ev) == 0 &&
 	    token_touch(c->store, &t) == 0 && store_commit(c->store) == 0)
 		rc = 0;
@@ -167,7 +166,6 @@ session_revoked(struct api_ctx *c, const char *why)
 	json_t			*detail = json_pack("{s:s}", "reason", why);
 
 	api_audit_event(c, &ev, "session.ended_by_directory", "session", detail);
-	store_read_end(c->store);
 	if (store_begin(c->store) == 0) {
 		if (session_delete(c->store, c->sess.id) == 0 &&
 		    audit_append(c->store, &ev) == 0)
@@ -196,7 +194,6 @@ refresh_roles(struct api_ctx *c)
 		break;
 	case AUTH_UNAVAILABLE:
 		/* Keep working on the roles we have; try again shortly. */
-		store_read_end(c->store);
 		session_defer_refresh(c->store, c->sess.id,
 		    c->now + REFRESH_RETRY);
 		return 0;
@@ -213,7 +210,6 @@ refresh_roles(struct api_ctx *c)
 		    api_roles_json(c->sess.roles), "to", api_roles_json(id.roles));
 		api_audit_event(c, &ev, "session.roles_changed", "session",
 		    detail);
-		store_read_end(c->store);
 		if (store_begin(c->store) == 0 &&
 		    session_set_roles(c->store, c->sess.id, id.roles,
 		    id.display_name, c->now + c->cfg->dir.refresh) == 0 &&
@@ -223,11 +219,9 @@ refresh_roles(struct api_ctx *c)
 			store_rollback(c->store);
 		json_decref(detail);
 		c->sess.roles = id.roles;
-	} else {
-		store_read_end(c->store);
+	} else
 		session_set_roles(c->store, c->sess.id, id.roles,
 		    id.display_name, c->now + c->cfg->dir.refresh);
-	}
 	return 0;
 }
 
@@ -342,9 +336,7 @@ api_authenticate(struct api_ctx *c)
 	touch_every = c->cfg->session_idle / 4;
 	if (touch_every > 60)
 		touch_every = 60;
-	if (c->now - c->sess.last_seen >= touch_every) {
-		store_read_end(c->store);
+	if (c->now - c->sess.last_seen >= touch_every)
 		session_touch(c->store, c->sess.id, c->now);
-	}
 	return 0;
 }

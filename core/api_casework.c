@@ -177,7 +177,7 @@ api_case_open(struct api_ctx *c)
 		return;
 	settings = luahost_table(p, "settings");
 	wf = luahost_table(p, "workflow");
-	if (!listed(json_object_get(settings, "levels"), level)) {
+	if (!api_level_known(settings, level)) {
 		response_error(c->resp, 422, "unknown_level", "the "
 		    "organization's policy has no such clearance level", "level");
 		goto out;

@@ -549,19 +549,6 @@ static const struct vfield decision_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
 };
 
-/* Is level one of the policy's clearance levels? */
-static int
-level_known(json_t *settings, const char *level)
-{
-	json_t	*v;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(settings, "levels"), i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), level) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 store_decision(struct api_ctx *c, struct case_row *row, void *arg)
 {
@@ -660,7 +647,7 @@ api_case_decide(struct api_ctx *c)
 	}
 	settings = luahost_table(p, "settings");
 	if (strcmp(outcome, "grant_lower_level") == 0 && (level == NULL ||
-	    strcmp(level, row.level) == 0 || !level_known(settings, level))) {
+	    strcmp(level, row.level) == 0 || !api_level_known(settings, level))) {
 		json_decref(settings);
 		json_decref(rec);
 		response_error(c->resp, 422, "bad_level", "a grant at a lower "

@@ -8,7 +8,6 @@
  */
 #include "autoconf.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "api.h"
@@ -29,31 +28,6 @@ static const struct vfield lift_body[] = {
 };
 
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
-
-/* Run a one-row statement with the given binds (ints as long long, text
- * as strings, by a format of 'i' and 's'). Returns the sqlite3 code. */
-static int
-run(struct store *st, const char *sql, const char *fmt, ...)
-{
-	sqlite3_stmt	*s;
-	va_list		 ap;
-	int		 i, rc;
-
-	if ((s = store_prepare(st, sql)) == NULL)
-		return SQLITE_ERROR;
-	va_start(ap, fmt);
-	for (i = 0; fmt[i] != '\0'; i++) {
-		if (fmt[i] == 'i')
-			sqlite3_bind_int64(s, i + 1, va_arg(ap, long long));
-		else
-			sqlite3_bind_text(s, i + 1, va_arg(ap, const char *), -1,
-			    SQLITE_STATIC);
-	}
-	va_end(ap);
-	rc = sqlite3_step(s);
-	store_done(s);
-	return rc;
-}
 
 void
 api_holds_list(struct api_ctx *c)
@@ -111,8 +85,9 @@ api_holds_place(struct api_ctx *c)
 	kind = json_string_value(json_object_get(b, "kind"));
 	target_id = json_integer_value(json_object_get(b, "id"));
 	/* another organization's person or case does not exist here */
-	if (run(c->store, strcmp(kind, "person") == 0 ? person_sql : case_sql,
-	    "ii", target_id, c->who.org_id) != SQLITE_ROW) {
+	if (store_run(c->store, NULL, 0, strcmp(kind, "person") == 0 ?
+	    person_sql : case_sql, "ii", target_id, c->who.org_id) !=
+	    SQLITE_ROW) {
 		response_error(c->resp, 422, "unknown_target", strcmp(kind,
 		    "person") == 0 ? "the organization has no such person" :
 		    "the organization has no such case", "id");
@@ -121,7 +96,7 @@ api_holds_place(struct api_ctx *c)
 	snprintf(target, sizeof(target), "%s:%lld", kind, target_id);
 	detail = json_pack("{s:O}", "reason", json_object_get(b, "reason"));
 	api_audit_event(c, &ev, "hold.place", target, detail);
-	if (store_begin(c->store) == -1 || run(c->store, ins, "isiss",
+	if (store_begin(c->store) == -1 || store_run(c->store, NULL, 0, ins, "isiss",
 	    c->who.org_id, kind, target_id, json_string_value(
 	    json_object_get(b, "reason")), c->actor) != SQLITE_DONE) {
 		store_rollback(c->store);
@@ -156,8 +131,8 @@ api_holds_lift(struct api_ctx *c)
 	if (api_allow(c, ACT_HOLD_MANAGE, NULL, "holds") == -1)
 		return;
 	if (util_parse_ll(request_param(c->req, "id"), 1, (long long)1 << 53,
-	    &id) == -1 || run(c->store, exists, "ii", id, c->who.org_id) !=
-	    SQLITE_ROW) {
+	    &id) == -1 || store_run(c->store, NULL, 0, exists, "ii", id,
+	    c->who.org_id) != SQLITE_ROW) {
 		response_error(c->resp, 404, "not_found", "no such hold", NULL);
 		return;
 	}
@@ -166,7 +141,7 @@ api_holds_lift(struct api_ctx *c)
 	snprintf(target, sizeof(target), "hold:%lld", id);
 	detail = json_pack("{s:O}", "reason", json_object_get(b, "reason"));
 	api_audit_event(c, &ev, "hold.lift", target, detail);
-	if (store_begin(c->store) == -1 || run(c->store, upd, "ssii",
+	if (store_begin(c->store) == -1 || store_run(c->store, NULL, 0, upd, "ssii",
 	    c->actor, json_string_value(json_object_get(b, "reason")), id,
 	    c->who.org_id) != SQLITE_DONE) {
 		store_rollback(c->store);

@@ -92,20 +92,6 @@ static const struct vfield import_body[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
 };
 
-/* Is level one of the policy's levels? */
-static int
-level_known(json_t *settings, const char *level)
-{
-	size_t	 i;
-	json_t	*v;
-
-	json_array_foreach(json_object_get(settings, "levels"), i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), level) ==
-		    0)
-			return 1;
-	return 0;
-}
-
 void
 api_transfer_import(struct api_ctx *c)
 {
@@ -165,7 +151,7 @@ api_transfer_import(struct api_ctx *c)
 	if ((p = api_case_policy(c, NULL)) == NULL)
 		return;
 	settings = luahost_table(p, "settings");
-	if (!level_known(settings, level)) {
+	if (!api_level_known(settings, level)) {
 		response_error(c->resp, 422, "unknown_level", "the organization's "
 		    "policy has no such clearance level", "package.clearance.level");
 		goto out;

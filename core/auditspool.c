@@ -57,15 +57,6 @@ struct spool {
 /* This process's spool; owned by auditspool_open/auditspool_close. */
 static struct spool	*sp;
 
-static uint64_t
-mono_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 static void
 pending_clear(struct spool *s)
 {
@@ -303,7 +294,7 @@ auditspool_add(const struct audit_event *ev)
 	sp->size += (off_t)sp->line.len;
 	sp->seq++;
 	if (sp->npending == 0)
-		sp->oldest_us = mono_us();
+		sp->oldest_us = util_now_us();
 	if (sp->npending == sp->cappending) {
 		sp->cappending = sp->cappending ? sp->cappending * 2 : 64;
 		sp->pending = xrealloc(sp->pending, sp->cappending *
@@ -436,7 +427,7 @@ auditspool_after_request(struct store *st, int busy)
 	if (sp == NULL || (n = sp->npending) == 0)
 		return;
 	if (busy && n < SPOOL_BATCH &&
-	    mono_us() - sp->oldest_us < (uint64_t)SPOOL_AGE_MS * 1000)
+	    util_now_us() - sp->oldest_us < (uint64_t)SPOOL_AGE_MS * 1000)
 		return;
 	(void)auditspool_flush(st);
 }
@@ -448,7 +439,7 @@ auditspool_due_ms(void)
 
 	if (sp == NULL || sp->npending == 0)
 		return -1;
-	age = mono_us() - sp->oldest_us;
+	age = util_now_us() - sp->oldest_us;
 	if (age >= (uint64_t)SPOOL_AGE_MS * 1000)
 		return 0;
 	return (int)(((uint64_t)SPOOL_AGE_MS * 1000 - age) / 1000) + 1;
@@ -495,7 +486,7 @@ auditspool_settle(struct store *st, int max_ms)
 	if (sp == NULL)
 		return 0;
 	(void)auditspool_flush(st);
-	deadline = mono_us() + (uint64_t)max_ms * 1000;
+	deadline = util_now_us() + (uint64_t)max_ms * 1000;
 	for (;;) {
 		waiting = 0;
 		if ((d = opendir(sp->dir)) == NULL)
@@ -511,7 +502,7 @@ auditspool_settle(struct store *st, int max_ms)
 		closedir(d);
 		if (!waiting)
 			return 0;
-		if (mono_us() >= deadline)
+		if (util_now_us() >= deadline)
 			return 1;
 		usleep(1000);
 	}

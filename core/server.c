@@ -355,7 +355,8 @@ worker_main(void)
 		worker_handle(&fr, st, au, pol);
 		/* reads' audit records: committed before the response is
 		 * finished, unless requests are queueing (auditspool.h) */
-		auditspool_after_request(st, pending(listen_fd));
+		if (auditspool_due_ms() >= 0)
+			auditspool_after_request(st, pending(listen_fd));
 		/* On a unix socket, close at once: libfcgi would otherwise
 		 * shut the socket down and wait for nginx to close its end
 		 * (against TCP resets), keeping the worker from the next

@@ -121,8 +121,6 @@ session_find(struct store *st, const char *token, long long now,
 	if (rc != SQLITE_ROW)
 		return SESSION_ERROR;
 	if (now - out->last_seen >= idle || now - out->created_at >= absolute) {
-		/* a write ends the caller's read snapshot, if any */
-		store_read_end(st);
 		session_delete(st, out->id);
 		return SESSION_EXPIRED;
 	}

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -264,6 +265,37 @@ store_prepare(struct store *st, const char *sql)
 	st->cache[st->ncache].stmt = s;
 	st->ncache++;
 	return s;
+}
+
+int
+store_run(struct store *st, char *out, size_t outlen, const char *sql,
+    const char *fmt, ...)
+{
+	sqlite3_stmt	*s;
+	va_list		 ap;
+	const char	*t;
+	long long	 v;
+	int		 i, rc;
+
+	if ((s = store_prepare(st, sql)) == NULL)
+		return SQLITE_ERROR;
+	va_start(ap, fmt);
+	for (i = 0; fmt[i] != '\0'; i++) {
+		if (fmt[i] == 'i' || fmt[i] == 'I') {
+			v = va_arg(ap, long long);
+			if (fmt[i] == 'i' || v != 0)
+				sqlite3_bind_int64(s, i + 1, v);
+		} else if ((t = va_arg(ap, const char *)) != NULL)
+			sqlite3_bind_text(s, i + 1, t, -1, SQLITE_STATIC);
+	}
+	va_end(ap);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && out != NULL) {
+		t = (const char *)sqlite3_column_text(s, 0);
+		snprintf(out, outlen, "%s", t ? t : "");
+	}
+	store_done(s);
+	return rc;
 }
 
 void

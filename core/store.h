@@ -48,6 +48,15 @@ sqlite3_stmt	*store_prepare(struct store *, const char *sql);
 void		 store_done(sqlite3_stmt *);
 
 /*
+ * Step sql once with binds given by fmt: 'i' a long long, 'I' an id (0
+ * binds NULL), 's' text (NULL binds NULL). With out, the first column of
+ * a row is copied there. Returns sqlite3_step's code (SQLITE_ERROR when
+ * sql does not compile).
+ */
+int		 store_run(struct store *, char *out, size_t outlen,
+		    const char *sql, const char *fmt, ...);
+
+/*
  * Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1. store_commit
  * returns once the transaction is on the disk: COMMIT releases the write
  * lock without waiting (synchronous=NORMAL), then the WAL is synced outside

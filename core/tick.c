@@ -159,17 +159,8 @@ scope_policy(struct policy_registry *pol, struct store *st,
 	return 0;
 }
 
-static int
-audit(struct store *st, long long org_id, const char *action,
-    const char *target, json_t *detail)
-{
-	struct audit_event	ev = { ACTOR, org_id, action, target, "", "",
-	    detail };
-
-	return audit_append(st, &ev);
-}
-
-/* audit() carrying the chain's head through a batch. */
+/* Audit an action of the pass as system:tick; head, when not NULL, carries
+ * the chain's head through a batch. */
 static int
 audit_at(struct store *st, long long org_id, const char *action,
     const char *target, json_t *detail, struct audit_head *head)
@@ -232,7 +223,7 @@ expire_batch(struct store *st, long long org_id, const char *today)
 		store_done(u);
 		snprintf(target, sizeof(target), "clearance:%lld", ids[i]);
 		if (rc != SQLITE_DONE ||
-		    audit(st, org_id, "clearance.expire", target, NULL) == -1)
+		    audit_at(st, org_id, "clearance.expire", target, NULL, NULL) == -1)
 			goto fail;
 	}
 	if (store_commit(st) == -1)
@@ -437,8 +428,8 @@ review_batch(struct store *st, long long org_id, const char *today,
 		store_done(s);
 		snprintf(target, sizeof(target), "clearance:%lld", ids[i]);
 		detail = json_pack("{s:s}", "review_date", dates[i]);
-		if (rc != SQLITE_DONE || audit(st, org_id,
-		    "clearance.review_due", target, detail) == -1) {
+		if (rc != SQLITE_DONE || audit_at(st, org_id,
+		    "clearance.review_due", target, detail, NULL) == -1) {
 			json_decref(detail);
 			goto fail;
 		}
@@ -490,8 +481,8 @@ window_batch(struct store *st, long long org_id, const char *today,
 		detail = json_pack("{s:s}", "due", dues[i]);
 		snprintf(target, sizeof(target), "case:%lld", ids[i]);
 		if (case_event(st, ids[i], ACTOR, "response_window_closed",
-		    detail) != CASE_OK || audit(st, org_id,
-		    "case.window_closed", target, detail) == -1) {
+		    detail) != CASE_OK || audit_at(st, org_id,
+		    "case.window_closed", target, detail, NULL) == -1) {
 			json_decref(detail);
 			goto fail;
 		}

@@ -65,6 +65,80 @@ access_case_scope(const struct principal *p)
 	return -1;
 }
 
+int
+access_ceiling(unsigned roles, const int *ceiling)
+{
+	int	r, best = -1;
+
+	for (r = 0; r < ROLE_COUNT; r++)
+		if ((roles & ROLE_BIT(r)) && ceiling[r] > best)
+			best = ceiling[r];
+	return best;
+}
+
+/* Roles that work on a file's documents (the auditor reads only). */
+#define ROLES_DOC_WORK	(ROLE_BIT(ROLE_APPLICANT) | ROLE_BIT(ROLE_SCREENING) | \
+			 ROLE_BIT(ROLE_INTERVIEWER) | ROLE_BIT(ROLE_ADJUDICATOR) | \
+			 ROLE_BIT(ROLE_AUTHORITY) | ROLE_BIT(ROLE_CSO) | \
+			 ROLE_BIT(ROLE_APPEALS))
+
+/*
+ * The document actions: need-to-know on the file (roles held on it), then
+ * the marking within the ceiling of the roles that give that need
+ * (REGDOC appendix D). The two-person rule is the release's, on top.
+ */
+static enum access_decision
+access_document(const struct principal *p, enum access_action act,
+    const struct access_document *d, const char **reason)
+{
+	unsigned	use = d->roles;
+
+	if (act == ACT_DOC_DESTROY) {
+		if (p->roles & ROLE_BIT(ROLE_AUTHORITY))
+			return ACCESS_ALLOW;
+		*reason = "destroying a document is ordered by the authority";
+		return ACCESS_DENY;
+	}
+	/* the applicant reads what they uploaded to their own file */
+	if (act == ACT_DOC_READ && d->uploader && d->uploader_reads &&
+	    (d->roles & ROLE_BIT(ROLE_APPLICANT)))
+		return ACCESS_ALLOW;
+	if (d->roles == 0) {
+		if ((p->roles & ~ROLE_BIT(ROLE_APPLICANT)) == 0) {
+			*reason = "not the applicant's own file";
+			return ACCESS_NOT_FOUND;
+		}
+		*reason = "no need to know: not assigned to this file";
+		return ACCESS_DENY;
+	}
+	switch (act) {
+	case ACT_DOC_UPLOAD:
+	case ACT_DOC_LINK:
+		use &= ROLES_DOC_WORK;
+		*reason = "the auditor does not add to a file";
+		break;
+	case ACT_DOC_VERIFY:
+		use &= ROLE_BIT(ROLE_SCREENING) | ROLE_BIT(ROLE_CSO);
+		*reason = "recording a certified copy is for screening and the "
+		    "cso";
+		break;
+	default:
+		break;
+	}
+	if (use == 0)
+		return ACCESS_DENY;
+	if (d->rank < 0) {
+		*reason = "the marking is not on the organization's scale";
+		return ACCESS_DENY;
+	}
+	if (d->rank > access_ceiling(use, d->ceiling)) {
+		*reason = "the marking is above what the role may see";
+		return ACCESS_DENY;
+	}
+	*reason = NULL;
+	return ACCESS_ALLOW;
+}
+
 enum access_decision
 access_check(const struct principal *p, enum access_action act,
     const struct access_object *obj, const char **reason)
@@ -155,6 +229,17 @@ access_check(const struct principal *p, enum access_action act,
 			return ACCESS_ALLOW;
 		*reason = "appeals are run by the appeals role";
 		return ACCESS_DENY;
+	case ACT_DOC_UPLOAD:
+	case ACT_DOC_READ:
+	case ACT_DOC_RELEASE:
+	case ACT_DOC_VERIFY:
+	case ACT_DOC_LINK:
+	case ACT_DOC_DESTROY:
+		if (obj == NULL || obj->doc == NULL) {
+			*reason = "no document";
+			return ACCESS_DENY;
+		}
+		return access_document(p, act, obj->doc, reason);
 	case ACT_CASE_LIST:
 		if (access_case_scope(p) >= 0)
 			return ACCESS_ALLOW;

@@ -60,6 +60,12 @@ enum access_action {
 	ACT_REPORT_READ,	/* reports to the regulator */
 	ACT_REPORT_SEND,	/* marking one sent: the cso */
 	ACT_APPEAL_RUN,		/* the appeals role runs an appeal */
+	ACT_DOC_UPLOAD,		/* object: owner file and obj->doc */
+	ACT_DOC_READ,		/* content and metadata */
+	ACT_DOC_RELEASE,	/* ask for or approve a two-person release */
+	ACT_DOC_VERIFY,		/* record a certified copy: screening, cso */
+	ACT_DOC_LINK,		/* link a translation */
+	ACT_DOC_DESTROY,	/* a destruction order: the authority */
 	ACT_COUNT
 };
 
@@ -68,11 +74,33 @@ enum access_decision { ACCESS_ALLOW, ACCESS_DENY, ACCESS_NOT_FOUND };
 /* What is acted on: its organization (0: none) and, for a case or a
  * person, the username of the person it is about and the roles the caller
  * is assigned on it. */
+struct access_document;
+
 struct access_object {
 	long long	 org_id;
 	const char	*owner;		/* NULL or "" when none */
 	unsigned	 assigned;	/* ROLE_BIT set */
+	const struct access_document *doc;	/* the ACT_DOC_* actions */
 };
+
+/*
+ * A document as access sees it: the roles the caller holds on the file it
+ * belongs to (access_case_roles() for a case), its marking's rank on the
+ * organization's scale (-1: not on it), the highest rank each role may
+ * read (-1: none), and whether the caller uploaded it and may then read
+ * it whatever its marking.
+ */
+struct access_document {
+	unsigned	 roles;
+	int		 rank;
+	const int	*ceiling;	/* [ROLE_COUNT] */
+	int		 uploader;
+	int		 uploader_reads;
+};
+
+/* The highest rank the roles may read: the best of their ceilings, -1
+ * when none may read anything marked. */
+int		access_ceiling(unsigned roles, const int *ceiling);
 
 /* Roles that work a case only when assigned to it (or see_all). */
 #define ROLES_ASSIGNED	(ROLE_BIT(ROLE_SCREENING) | ROLE_BIT(ROLE_INTERVIEWER) | \

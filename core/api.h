@@ -159,6 +159,17 @@ void	api_appeals_request(struct api_ctx *);
 void	api_appeals_submission(struct api_ctx *);
 void	api_appeals_decide(struct api_ctx *);
 
+/* api_documents.c: the encrypted vault */
+void	api_documents_upload(struct api_ctx *);
+void	api_documents_list(struct api_ctx *);
+void	api_documents_get(struct api_ctx *);
+void	api_documents_meta(struct api_ctx *);
+void	api_documents_release(struct api_ctx *);
+void	api_documents_approve(struct api_ctx *);
+void	api_documents_verify(struct api_ctx *);
+void	api_documents_translation(struct api_ctx *);
+void	api_documents_destroy(struct api_ctx *);
+
 /* api_stats.c */
 void	api_stats_timeliness(struct api_ctx *);
 /*

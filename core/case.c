@@ -9,6 +9,7 @@
 
 #include "access.h"
 #include "case.h"
+#include "document.h"
 #include "log.h"
 #include "person.h"
 #include "util.h"
@@ -397,6 +398,9 @@ case_policy_view(struct store *st, const struct case_row *c)
 	json_object_del(v, "personal");
 	if (person != NULL)
 		json_object_set_new(v, "person", person);
+	/* its documents: kinds, languages, verification, translations */
+	json_object_set_new(v, "documents", document_policy_list(st, "case",
+	    c->id));
 	return v;
 }
 

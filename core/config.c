@@ -90,7 +90,16 @@ static const struct cfg_field mail_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 
+static const struct cfg_field document_fields[] = {
+	F("dir", CFG_PATH, doc_dir, 1, 4000),
+	F("key_file", CFG_PATH, doc_key_file, 1, 4000),
+	F("max_size", CFG_INT, doc_max_size, 1024, 1099511627776LL),
+	F("types", CFG_STRING, doc_types, 3, 1024),
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+
 static const struct cfg_field top_fields[] = {
+	{ "documents", CFG_TABLE, 0, 0, 0, document_fields },
 	{ "mail", CFG_TABLE, 0, 0, 0, mail_fields },
 	{ "policies", CFG_TABLE, 0, 0, 0, policy_fields },
 	{ "listen", CFG_TABLE, 0, 0, 0, listen_fields },
@@ -462,6 +471,13 @@ cfg_check(struct config *c, char *err, size_t errlen)
 		c->policy_dir = xstrdup(VETD_DATADIR "/policies");
 	if (c->scripts_dir == NULL)
 		c->scripts_dir = xstrdup(VETD_DATADIR "/scripts");
+	if (c->doc_dir == NULL)
+		c->doc_dir = xasprintf("%s.docs", c->database);
+	if (c->doc_key_file == NULL)
+		c->doc_key_file = xasprintf("%s.keys/master", c->database);
+	if (c->doc_types == NULL)
+		c->doc_types = xstrdup("application/pdf image/jpeg image/png "
+		    "image/tiff text/plain");
 	return 0;
 }
 
@@ -529,6 +545,7 @@ config_load(const char *file, struct config **out, char *err, size_t errlen)
 	c->policy_check = 2;
 	c->policy_budget = 50000000;
 	c->policy_memory = 32 * 1024 * 1024;
+	c->doc_max_size = 256LL * 1024 * 1024;
 
 	if ((data = read_file(file, &len, err, errlen)) == NULL)
 		goto out;
@@ -600,8 +617,13 @@ config_free(struct config *c)
 		free(c->orgs[i].ou);
 		free(c->orgs[i].group);
 		free(c->orgs[i].policies);
-		for (r = 0; r < ROLE_COUNT; r++)
+		for (r = 0; r < ROLE_COUNT; r++) {
 			free(c->orgs[i].roles[r]);
+			free(c->orgs[i].ceiling_name[r]);
+		}
+		for (r = 0; r < c->orgs[i].nmarkings; r++)
+			free(c->orgs[i].markings[r]);
+		free(c->orgs[i].two_person_name);
 	}
 	free(c->orgs);
 	free(c->policy_dir);
@@ -609,5 +631,8 @@ config_free(struct config *c)
 	free(c->mail_from);
 	free(c->mail_domain);
 	free(c->scripts_dir);
+	free(c->doc_dir);
+	free(c->doc_key_file);
+	free(c->doc_types);
 	free(c);
 }

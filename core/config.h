@@ -27,6 +27,8 @@ enum outcome {
 int		 config_outcome_parse(const char *);	/* -1: not one */
 const char	*config_outcome_name(int);
 
+#define CONFIG_MAX_MARKINGS	16
+
 /* One organization as the directory sees it. */
 struct config_org {
 	char		*slug;
@@ -37,7 +39,20 @@ struct config_org {
 	unsigned	 automation;	/* outcomes automation may reach alone */
 	char		*policies;	/* its policy dir; NULL: <policies.dir>/<slug> */
 	int		 relax_separation; /* the adjudicator may also decide */
+
+	/* Document markings (REGDOC appendix D), lowest first; the highest
+	 * marking each role may read (-1: none); from which marking a
+	 * release needs a second person. */
+	char		*markings[CONFIG_MAX_MARKINGS];
+	int		 nmarkings;
+	int		 ceiling[ROLE_COUNT];
+	int		 two_person;
+	char		*ceiling_name[ROLE_COUNT];	/* as written */
+	char		*two_person_name;
 };
+
+/* The rank of marking on o's scale (0 lowest), or -1. */
+int	config_marking_rank(const struct config_org *o, const char *marking);
 
 /* The directory (LDAP / Active Directory) users sign in with. */
 struct config_directory {
@@ -101,6 +116,12 @@ struct config {
 	char			*mail_sendmail;
 	char			*mail_from;
 	char			*mail_domain;	/* username@domain */
+
+	/* documents: the encrypted vault */
+	char			*doc_dir;	/* ciphertexts */
+	char			*doc_key_file;	/* master keys */
+	long long		 doc_max_size;	/* bytes an upload */
+	char			*doc_types;	/* allowed types, space-separated */
 };
 
 /* The organization configured under slug, or NULL. */

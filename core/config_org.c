@@ -121,6 +121,127 @@ cfg_org_automation(lua_State *L, struct config_org *o, const char *kp,
 	return 0;
 }
 
+/* organizations.<slug>.markings = { "Unclassified", ... }, lowest first */
+static int
+cfg_org_markings(lua_State *L, struct config_org *o, const char *kp,
+    char *err, size_t errlen)
+{
+	char		 ikp[192];
+	lua_Integer	 n = (lua_Integer)lua_rawlen(L, -1), i;
+	int		 k;
+
+	if (n < 1 || n > CONFIG_MAX_MARKINGS) {
+		snprintf(err, errlen, "%s: must list 1 to %d markings, lowest "
+		    "first", kp, CONFIG_MAX_MARKINGS);
+		return -1;
+	}
+	for (i = 1; i <= n; i++) {
+		snprintf(ikp, sizeof(ikp), "%s[%lld]", kp, (long long)i);
+		lua_rawgeti(L, -1, i);
+		o->markings[i - 1] = NULL;
+		if (cfg_str(L, ikp, 64, &o->markings[i - 1], err, errlen) == -1) {
+			lua_pop(L, 1);
+			return -1;
+		}
+		o->nmarkings = (int)i;
+		lua_pop(L, 1);
+		for (k = 0; k < i - 1; k++)
+			if (strcmp(o->markings[k], o->markings[i - 1]) == 0) {
+				snprintf(err, errlen, "%s: repeats a marking",
+				    ikp);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+int
+config_marking_rank(const struct config_org *o, const char *marking)
+{
+	int	i;
+
+	for (i = 0; i < o->nmarkings; i++)
+		if (strcmp(o->markings[i], marking) == 0)
+			return i;
+	return -1;
+}
+
+/* The REGDOC appendix D scale and the default ceilings, unless given; every
+ * named marking must be on the scale. */
+static int
+cfg_org_documents(struct config_org *o, const char *prefix, char *err,
+    size_t errlen)
+{
+	static const char *const scale[] = { "Unclassified", "Prescribed",
+	    "Protected A", "Protected B", "Protected C", "Confidential",
+	    "Secret", "Top Secret" };
+	static const char *const ceiling[ROLE_COUNT] = {
+	    [ROLE_APPLICANT] = "Unclassified", [ROLE_SCREENING] = "Secret",
+	    [ROLE_INTERVIEWER] = "Secret", [ROLE_ADJUDICATOR] = "Top Secret",
+	    [ROLE_AUTHORITY] = "Top Secret", [ROLE_CSO] = "Top Secret",
+	    [ROLE_APPEALS] = "Top Secret", [ROLE_AUDITOR] = "Protected B" };
+	int	r, i;
+
+	if (o->nmarkings == 0) {
+		for (i = 0; i < (int)nitems(scale); i++)
+			o->markings[i] = xstrdup(scale[i]);
+		o->nmarkings = (int)nitems(scale);
+	}
+	for (r = 0; r < ROLE_COUNT; r++) {
+		const char *m = o->ceiling_name[r] ? o->ceiling_name[r] :
+		    ceiling[r];
+
+		o->ceiling[r] = -1;
+		if (m == NULL)
+			continue;
+		if ((o->ceiling[r] = config_marking_rank(o, m)) == -1) {
+			if (o->ceiling_name[r] == NULL) {
+				/* a default not on the org's own scale:
+				 * that role reads nothing marked */
+				continue;
+			}
+			snprintf(err, errlen, "%s.ceilings.%s: \"%s\" is not "
+			    "one of the markings", prefix, access_role_name(r),
+			    m);
+			return -1;
+		}
+	}
+	o->two_person = o->nmarkings - 1;
+	if (o->two_person_name != NULL && (o->two_person =
+	    config_marking_rank(o, o->two_person_name)) == -1) {
+		snprintf(err, errlen, "%s.two_person: \"%s\" is not one of the "
+		    "markings", prefix, o->two_person_name);
+		return -1;
+	}
+	return 0;
+}
+
+/* organizations.<slug>.ceilings = { screening = "Secret", ... } */
+static int
+cfg_org_ceilings(lua_State *L, struct config_org *o, const char *prefix,
+    char *err, size_t errlen)
+{
+	char		 kp[192];
+	enum role	 r;
+
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		if (lua_type(L, -2) != LUA_TSTRING ||
+		    access_role_parse(lua_tostring(L, -2), &r) == -1) {
+			config_keypath(kp, sizeof(kp), prefix,
+			    lua_type(L, -2) == LUA_TSTRING ?
+			    lua_tostring(L, -2) : "?");
+			snprintf(err, errlen, "%s: not a role", kp);
+			return -1;
+		}
+		config_keypath(kp, sizeof(kp), prefix, access_role_name(r));
+		if (cfg_str(L, kp, 64, &o->ceiling_name[r], err, errlen) == -1)
+			return -1;
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
 static int
 cfg_org(lua_State *L, const struct config *c, struct config_org *o,
     const char *prefix, char *err, size_t errlen)
@@ -152,6 +273,20 @@ cfg_org(lua_State *L, const struct config *c, struct config_org *o,
 				free(o->policies);
 				o->policies = abs;
 			}
+		} else if (strcmp(k, "two_person") == 0) {
+			if (cfg_str(L, kp, 64, &o->two_person_name, err,
+			    errlen) == -1)
+				return -1;
+		} else if (strcmp(k, "markings") == 0 ||
+		    strcmp(k, "ceilings") == 0) {
+			if (!lua_istable(L, -1)) {
+				snprintf(err, errlen, "%s: must be a table", kp);
+				return -1;
+			}
+			if ((k[0] == 'm' ? cfg_org_markings(L, o, kp, err,
+			    errlen) : cfg_org_ceilings(L, o, kp, err,
+			    errlen)) == -1)
+				return -1;
 		} else if (strcmp(k, "roles") == 0 || strcmp(k, "see_all") == 0 ||
 		    strcmp(k, "automation") == 0) {
 			if (!lua_istable(L, -1)) {
@@ -173,7 +308,7 @@ cfg_org(lua_State *L, const struct config *c, struct config_org *o,
 		    prefix);
 		return -1;
 	}
-	return 0;
+	return cfg_org_documents(o, prefix, err, errlen);
 }
 
 int

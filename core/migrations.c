@@ -370,6 +370,64 @@ const struct migration store_migrations[] = {
 	"  detail TEXT NOT NULL"
 	") STRICT;"
 	"CREATE INDEX appeal_events_appeal ON appeal_events(appeal_id, id);" },
+
+	{ 12, "documents: the encrypted vault's metadata and wrapped keys",
+	/* A supporting document of a case, an incident or an appeal. Its
+	 * content is a ciphertext file named by vault_id; its key, wrapped
+	 * by master key key_version, is here until the document is shredded
+	 * (then wrapped_key is NULL and shredded_at set). */
+	"CREATE TABLE documents ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+	"  owner_kind TEXT NOT NULL CHECK (owner_kind IN ('case', 'incident',"
+	"    'appeal')),"
+	"  owner_id INTEGER NOT NULL,"
+	"  vault_id TEXT NOT NULL UNIQUE CHECK (length(vault_id) = 32),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('passport', 'birth_certificate',"
+	"    'crnc', 'translation', 'credit_report', 'interview_record',"
+	"    'other')),"
+	"  filename TEXT NOT NULL,"
+	"  size INTEGER NOT NULL CHECK (size >= 0),"
+	"  content_type TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+	"  classification TEXT NOT NULL,"
+	"  language TEXT,"
+	"  translation_id INTEGER REFERENCES documents(id),"
+	"  uploaded_by TEXT NOT NULL,"
+	"  uploaded_at TEXT NOT NULL,"
+	"  key_version INTEGER,"
+	"  wrapped_key BLOB,"
+	"  verified_by TEXT,"
+	"  verified_at TEXT,"
+	"  verification_method TEXT CHECK (verification_method IN"
+	"    ('original_seen', 'trusted_third_party', 'notarised')),"
+	"  verification_note TEXT,"
+	"  shredded_at TEXT,"
+	"  shredded_by TEXT,"
+	"  shred_reason TEXT,"
+	"  shred_order TEXT,"
+	"  CHECK ((wrapped_key IS NULL) = (shredded_at IS NOT NULL))"
+	") STRICT;"
+	"CREATE INDEX documents_owner ON documents(owner_kind, owner_id, id);"
+	"CREATE INDEX documents_key_version ON documents(key_version)"
+	"  WHERE wrapped_key IS NOT NULL;"
+	/* Releases of a document under the two-person rule (REGDOC
+	 * appendix D): one asks, a second authorised person approves, the
+	 * first downloads once. */
+	"CREATE TABLE document_releases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  document_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  requested_by TEXT NOT NULL,"
+	"  requested_at TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  approved_by TEXT,"
+	"  approved_at TEXT,"
+	"  expires_at TEXT,"
+	"  used_at TEXT,"
+	"  CHECK (approved_by IS NULL OR approved_by <> requested_by)"
+	") STRICT;"
+	"CREATE INDEX document_releases_document ON document_releases("
+	"  document_id, id);" },
 };
 
 const int store_nmigrations =

@@ -20,6 +20,7 @@
 #include "luahost.h"
 #include "org.h"
 #include "outbox.h"
+#include "document.h"
 #include "tick.h"
 #include "util.h"
 
@@ -518,7 +519,7 @@ fail:
  */
 static long long
 purge_batch(struct store *st, long long org_id, const char *today,
-    const struct rules *ru)
+    const struct rules *ru, const char *docdir, long long *shredded)
 {
 	static const char pick[] = "SELECT c.id, c.person_id, c.level,"
 	    " c.state, substr(c.updated_at, 1, 10), cl.status, cl.granted_on,"
@@ -565,7 +566,8 @@ purge_batch(struct store *st, long long org_id, const char *today,
 	sqlite3_stmt		*s;
 	long long		 n = 0, i;
 	char			 target[48];
-	json_t			*detail;
+	json_t			*detail, *vids = json_array(), *vid;
+	size_t			 k;
 	int			 rc;
 
 	if (store_begin(st) == -1 || (s = store_prepare(st, pick)) == NULL)
@@ -621,14 +623,22 @@ purge_batch(struct store *st, long long org_id, const char *today,
 			if (rc != SQLITE_DONE)
 				goto fail;
 		}
+		/* its documents are crypto-shredded: keys out now, the
+		 * ciphertexts once this commits */
+		k = json_array_size(vids);
+		if (document_shred_owner(st, org_id, "case", v[i].id, ACTOR,
+		    "retention period ended (REGDOC 9.0)", vids) != DOC_OK)
+			goto fail;
 		if ((s = store_prepare(st, person_sql)) == NULL)
 			goto fail;
 		sqlite3_bind_int64(s, 1, v[i].person);
 		rc = sqlite3_step(s);
 		store_done(s);
 		snprintf(target, sizeof(target), "case:%lld", v[i].id);
-		detail = json_pack("{s:I, s:s}", "retention_years",
-		    (json_int_t)ru->retention, "outcome", v[i].outcome);
+		detail = json_pack("{s:I, s:s, s:I}", "retention_years",
+		    (json_int_t)ru->retention, "outcome", v[i].outcome,
+		    "documents_shredded", (json_int_t)(json_array_size(vids) -
+		    k));
 		if (rc != SQLITE_DONE || audit_at(st, org_id, "case.purge",
 		    target, detail, &head) == -1) {
 			json_decref(detail);
@@ -638,9 +648,15 @@ purge_batch(struct store *st, long long org_id, const char *today,
 	}
 	if (store_commit(st) == -1)
 		goto fail;
+	json_array_foreach(vids, k, vid)
+		if (vault_remove(docdir, json_string_value(vid)) == -1)
+			log_error("event=shred_unlink_failed");
+	*shredded += (long long)json_array_size(vids);
+	json_decref(vids);
 	return n;
 fail:
 	store_rollback(st);
+	json_decref(vids);
 	return -1;
 }
 
@@ -772,7 +788,8 @@ tick_run(struct store *st, const struct config *cfg,
 			DRAIN(&r->appeals, "appeal windows", appeal_batch(st,
 			    ss.v[i].org_id, today, &ru));
 			DRAIN(&r->purged, "purged", purge_batch(st,
-			    ss.v[i].org_id, today, &ru));
+			    ss.v[i].org_id, today, &ru, cfg->doc_dir,
+			    &r->shredded));
 		}
 		util_date_add(today, ru.lead, horizon);
 		for (k = 0; k < 2; k++) {

@@ -35,6 +35,7 @@ struct tick_report {
 	long long	windows;
 	long long	appeals;
 	long long	purged;
+	long long	shredded;	/* documents of purged files */
 	long long	notices;
 };
 

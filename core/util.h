@@ -65,6 +65,9 @@ void	 util_date_add(const char *date, long long days, char out[11]);
 /* Monotonic clock in microseconds. */
 uint64_t util_now_us(void);
 
+/* Write all of buf to fd, retrying on EINTR and short writes. 0 or -1. */
+int	 util_write_all(int fd, const void *buf, size_t len);
+
 /* Is [s, s+len) well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF)? */
 int	 util_utf8_valid(const char *s, size_t len);
 

@@ -15,6 +15,7 @@
  *   vetctl [-f file] stats ORG [--from D] [--to D] [--level L]
  *   vetctl [-f file] keys show ORG
  *   vetctl [-f file] keys trust ORG PEER PUBLIC-KEY
+ *   vetctl [-f file] keys rotate | versions | retire VERSION
  *   vetctl [-f file] policy test ORG [--site S] [--dir DIR]
  *   vetctl [-f file] policy status | policy replay ID
  *   vetctl [-f file] policy diff ORG --draft DIR [--site S] [--cases PATH]
@@ -517,6 +518,24 @@ cmd_keys_trust(struct store *st, int argc, char **argv)
 }
 
 static int
+cmd_keys_rotate(struct store *st, int argc, char **argv)
+{
+	return vetctl_keys_rotate(g_cfg, st, argc, argv);
+}
+
+static int
+cmd_keys_versions(struct store *st, int argc, char **argv)
+{
+	return vetctl_keys_versions(g_cfg, st, argc, argv);
+}
+
+static int
+cmd_keys_retire(struct store *st, int argc, char **argv)
+{
+	return vetctl_keys_retire(g_cfg, st, argc, argv);
+}
+
+static int
 cmd_stats(struct store *st, int argc, char **argv)
 {
 	return vetctl_stats(g_cfg, st, argc, argv);
@@ -569,6 +588,9 @@ static const struct cmd cmds[] = {
 	{ "keys", "show", 1, 1, cmd_keys_show, "keys show ORG" },
 	{ "keys", "trust", 3, 3, cmd_keys_trust,
 	    "keys trust ORG PEER PUBLIC-KEY" },
+	{ "keys", "rotate", 0, 0, cmd_keys_rotate, "keys rotate" },
+	{ "keys", "versions", 0, 0, cmd_keys_versions, "keys versions" },
+	{ "keys", "retire", 1, 1, cmd_keys_retire, "keys retire VERSION" },
 	{ "stats", NULL, 1, 7, cmd_stats,
 	    "stats ORG [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--level L]" },
 };

@@ -7,6 +7,8 @@
  *   vetctl stats ORG [--from D] [--to D] [--level L]
  *   vetctl keys show ORG
  *   vetctl keys trust ORG PEER PUBLIC-KEY
+ *   vetctl keys rotate | versions | retire VERSION   (the documents' master
+ *                                                     keys)
  */
 #include "autoconf.h"
 
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "document.h"
 #include "luahost.h"
 #include "org.h"
 #include "stats.h"
@@ -71,9 +74,10 @@ vetctl_tick(const struct config *cfg, struct store *st, int argc, char **argv)
 		fprintf(stderr, "\r%40s\r", "");
 	printf("tick %s: %lld clearances expired, %lld renewal cases opened, "
 	    "%lld restriction reviews flagged, %lld response windows closed, "
-	    "%lld appeal windows closed, %lld files purged, %lld notifications "
-	    "queued\n", today, r.expired, r.renewals, r.reviews, r.windows,
-	    r.appeals, r.purged, r.notices);
+	    "%lld appeal windows closed, %lld files purged (%lld documents "
+	    "shredded), %lld notifications queued\n", today, r.expired,
+	    r.renewals, r.reviews, r.windows, r.appeals, r.purged, r.shredded,
+	    r.notices);
 	if (rc == -1) {
 		fprintf(stderr, "vetctl: tick: %s\n", err);
 		return 1;
@@ -255,5 +259,154 @@ vetctl_keys_trust(const struct config *cfg, struct store *st, int argc,
 	}
 	printf("%s now accepts transfer packages signed by %s\n", argv[0],
 	    argv[1]);
+	return 0;
+}
+
+/* --- the documents' master keys -------------------------------------------- */
+
+/* Rewrap every document key under an older version than the newest:
+ * batches until none is left. The count, or -1. */
+static long long
+rewrap_all(struct store *st, struct vault *v)
+{
+	long long	n, total = 0;
+
+	while ((n = document_rewrap(st, v, 500)) > 0) {
+		total += n;
+		progress("rewrapped", total);
+	}
+	if (on_tty)
+		fputc('\n', stderr);
+	return n == -1 ? -1 : total;
+}
+
+static struct vault *
+open_vault(const struct config *cfg, int create)
+{
+	struct vault	*v;
+	char		 err[512];
+
+	if (vault_open(cfg->doc_key_file, create, &v, err, sizeof(err)) == -1) {
+		fprintf(stderr, "vetctl: keys: %s\n", err);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * vetctl keys rotate: a new master key version, then every document key
+ * rewrapped under it (the contents are not touched). The service goes on
+ * serving: it reads the key file again when a version it meets is new.
+ */
+int
+vetctl_keys_rotate(const struct config *cfg, struct store *st, int argc,
+    char **argv)
+{
+	struct vault	*v;
+	char		 err[512];
+	long long	 n;
+	int		 ver;
+
+	(void)argv;
+	if (argc != 0)
+		return 2;
+	on_tty = isatty(STDERR_FILENO);
+	if ((v = open_vault(cfg, 1)) == NULL)
+		return 1;
+	if (vault_add_version(cfg->doc_key_file, &ver, err, sizeof(err)) == -1) {
+		fprintf(stderr, "vetctl: keys rotate: %s\n", err);
+		vault_free(v);
+		return 1;
+	}
+	if (vault_refresh(v) == -1 || (n = rewrap_all(st, v)) == -1) {
+		fprintf(stderr, "vetctl: keys rotate: version %d added, but the "
+		    "document keys could not all be rewrapped; run it again\n",
+		    ver);
+		vault_free(v);
+		return 1;
+	}
+	vault_free(v);
+	printf("master key version %d: %lld document keys rewrapped\n", ver, n);
+	return 0;
+}
+
+/* vetctl keys versions: each version and how many document keys it wraps. */
+int
+vetctl_keys_versions(const struct config *cfg, struct store *st, int argc,
+    char **argv)
+{
+	struct vault	*v;
+	json_t		*counts;
+	int		 vers[VAULT_MAXVERSIONS], n, i;
+	char		 k[16];
+
+	(void)argv;
+	if (argc != 0)
+		return 2;
+	if ((v = open_vault(cfg, 0)) == NULL)
+		return 1;
+	counts = document_key_counts(st);
+	n = vault_versions(v, vers, VAULT_MAXVERSIONS);
+	for (i = 0; i < n; i++) {
+		snprintf(k, sizeof(k), "%d", vers[i]);
+		printf("%d %lld%s\n", vers[i], (long long)json_integer_value(
+		    json_object_get(counts, k)), i == n - 1 ? " current" : "");
+	}
+	json_decref(counts);
+	vault_free(v);
+	return 0;
+}
+
+/*
+ * vetctl keys retire VERSION: the old version leaves the key file, once
+ * no document key is wrapped under it (those left are rewrapped first).
+ */
+int
+vetctl_keys_retire(const struct config *cfg, struct store *st, int argc,
+    char **argv)
+{
+	struct vault	*v;
+	json_t		*counts;
+	long long	 ver, left;
+	char		 err[512];
+
+	if (argc != 1)
+		return 2;
+	if (util_parse_ll(argv[0], 1, 2147483647, &ver) == -1) {
+		fprintf(stderr, "vetctl: keys retire: VERSION is a number\n");
+		return 2;
+	}
+	on_tty = isatty(STDERR_FILENO);
+	if ((v = open_vault(cfg, 0)) == NULL)
+		return 1;
+	if (!vault_has(v, (int)ver) || ver == vault_current(v)) {
+		fprintf(stderr, "vetctl: keys retire: %s\n", !vault_has(v,
+		    (int)ver) ? "no such version" : "that is the current "
+		    "version; rotate first");
+		vault_free(v);
+		return 1;
+	}
+	if (rewrap_all(st, v) == -1) {
+		fprintf(stderr, "vetctl: keys retire: the document keys could "
+		    "not be rewrapped\n");
+		vault_free(v);
+		return 1;
+	}
+	vault_free(v);
+	counts = document_key_counts(st);
+	snprintf(err, sizeof(err), "%lld", ver);
+	left = json_integer_value(json_object_get(counts, err));
+	json_decref(counts);
+	if (left > 0) {
+		fprintf(stderr, "vetctl: keys retire: %lld document keys are "
+		    "still wrapped under version %lld\n", left, ver);
+		return 1;
+	}
+	if (vault_drop_version(cfg->doc_key_file, (int)ver, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "vetctl: keys retire: %s\n", err);
+		return 1;
+	}
+	printf("master key version %lld retired\n", ver);
 	return 0;
 }

@@ -9,6 +9,7 @@
 VETD_BUILD_PACKAGES=(
 	build-essential autoconf automake pkgconf
 	libfcgi-dev liblua5.4-dev libsqlite3-dev libldap-dev libsodium-dev libjansson-dev
+	libmagic-dev libssl-dev
 )
 # Packages needed to run the whole stack on loopback. Any package that
 # provides /usr/sbin/nginx will do; nginx-light is installed when none does.

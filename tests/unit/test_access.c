@@ -30,7 +30,8 @@ static const char *const act_names[ACT_COUNT] = {
 	"policy_evaluate", "person_create", "person_read", "case_open",
 	"case_list", "case_read", "case_assign", "clearance_change",
 	"clearance_revoke", "stats_read", "hold_manage", "report_read",
-	"report_send", "appeal_run"
+	"report_send", "appeal_run", "doc_upload", "doc_read", "doc_release",
+	"doc_verify", "doc_link", "doc_destroy"
 };
 
 static struct principal who(unsigned roles, const char *username)
@@ -117,11 +118,18 @@ static const enum access_decision table[ACT_COUNT][ROLE_COUNT] = {
 	/* report_read */	{ D, D, D, D, A, A, D, A, D },
 	/* report_send */	{ D, D, D, D, D, A, D, D, D },
 	/* appeal_run */	{ D, D, D, D, D, D, A, D, D },
+	/* the document actions need a document (see the matrix below) */
+	/* doc_upload */	{ D, D, D, D, D, D, D, D, D },
+	/* doc_read */		{ D, D, D, D, D, D, D, D, D },
+	/* doc_release */	{ D, D, D, D, D, D, D, D, D },
+	/* doc_verify */	{ D, D, D, D, D, D, D, D, D },
+	/* doc_link */		{ D, D, D, D, D, D, D, D, D },
+	/* doc_destroy */	{ D, D, D, D, D, D, D, D, D },
 };
 
 Test(access, role_action_table)
 {
-	struct access_object obj = { ORG, "bob", 0 };
+	struct access_object obj = { ORG, "bob", 0, NULL };
 	struct principal p;
 	char what[64];
 	int a, r;
@@ -138,8 +146,8 @@ Test(access, role_action_table)
 Test(access, role_action_table_without_object_owner)
 {
 	/* An object with no owner is nobody's own file: reads as above. */
-	struct access_object obj = { ORG, NULL, 0 };
-	struct access_object empty = { ORG, "", 0 };
+	struct access_object obj = { ORG, NULL, 0, NULL };
+	struct access_object empty = { ORG, "", 0, NULL };
 	struct principal p;
 	char what[64];
 	int a, r;
@@ -159,7 +167,7 @@ Test(access, role_action_table_without_object_owner)
 
 Test(access, own_file)
 {
-	struct access_object own = { ORG, "alice", 0 };
+	struct access_object own = { ORG, "alice", 0, NULL };
 	struct principal p;
 	char what[64];
 	int r;
@@ -185,9 +193,9 @@ Test(access, own_file)
 Test(access, own_file_is_matched_exactly)
 {
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
-	struct access_object o1 = { ORG, "Alice", 0 };
-	struct access_object o2 = { ORG, "alice2", 0 };
-	struct access_object o3 = { ORG, "alic", 0 };
+	struct access_object o1 = { ORG, "Alice", 0, NULL };
+	struct access_object o2 = { ORG, "alice2", 0, NULL };
+	struct access_object o3 = { ORG, "alic", 0, NULL };
 
 	expect(&p, ACT_CASE_READ, &o1, N, "owner Alice");
 	expect(&p, ACT_CASE_READ, &o2, N, "owner alice2");
@@ -199,8 +207,8 @@ Test(access, token_applicant_owns_nothing)
 	/* A token has no username: no file is its own, not even an
 	 * ownerless one. */
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), NULL);
-	struct access_object none = { ORG, "", 0 };
-	struct access_object bob = { ORG, "bob", 0 };
+	struct access_object none = { ORG, "", 0, NULL };
+	struct access_object bob = { ORG, "bob", 0, NULL };
 
 	p.actor = "token:ci";
 	p.session_id = 0;
@@ -215,7 +223,7 @@ Test(access, assigned_roles_read)
 {
 	static const enum role staff[] = { ROLE_SCREENING, ROLE_INTERVIEWER,
 		ROLE_ADJUDICATOR, ROLE_APPEALS };
-	struct access_object obj = { ORG, "bob", 0 };
+	struct access_object obj = { ORG, "bob", 0, NULL };
 	struct principal p;
 	char what[64];
 	size_t i;
@@ -240,7 +248,7 @@ Test(access, assigned_roles_read)
 Test(access, assignment_gives_nothing_to_applicant_or_admin)
 {
 	struct access_object obj = { ORG, "bob", ROLE_BIT(ROLE_APPLICANT) |
-		ROLE_BIT(ROLE_ADMIN) };
+		ROLE_BIT(ROLE_ADMIN), NULL };
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
 
 	expect(&p, ACT_CASE_READ, &obj, N, "applicant 'assigned'");
@@ -250,7 +258,7 @@ Test(access, assignment_gives_nothing_to_applicant_or_admin)
 
 Test(access, see_all_lets_assigned_roles_read_unassigned)
 {
-	struct access_object obj = { ORG, "bob", 0 };
+	struct access_object obj = { ORG, "bob", 0, NULL };
 	struct principal p = who(ROLE_BIT(ROLE_SCREENING), "alice");
 
 	p.see_all = ROLE_BIT(ROLE_SCREENING);
@@ -269,7 +277,7 @@ Test(access, see_all_lets_assigned_roles_read_unassigned)
 Test(access, applicant_with_staff_role_is_denied_not_hidden)
 {
 	/* Holding any other role, the refusal may say "forbidden". */
-	struct access_object obj = { ORG, "bob", 0 };
+	struct access_object obj = { ORG, "bob", 0, NULL };
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT) |
 				 ROLE_BIT(ROLE_SCREENING), "alice");
 
@@ -282,7 +290,7 @@ Test(access, applicant_with_staff_role_is_denied_not_hidden)
 
 Test(access, another_org_is_not_found_for_every_action)
 {
-	struct access_object obj = { OTHER, "alice", 0 };
+	struct access_object obj = { OTHER, "alice", 0, NULL };
 	struct principal p;
 	char what[64];
 	int a, r;
@@ -304,7 +312,7 @@ Test(access, another_org_is_not_found_for_every_action)
 Test(access, org_zero_object_is_nobodys)
 {
 	/* An object without an organization is not another org's. */
-	struct access_object obj = { 0, NULL, 0 };
+	struct access_object obj = { 0, NULL, 0, NULL };
 	struct principal p = who(ROLE_BIT(ROLE_AUDITOR), "alice");
 
 	expect(&p, ACT_AUDIT_READ, &obj, A, "org 0 object");
@@ -328,7 +336,7 @@ Test(access, not_signed_in_and_unknown_action)
 
 Test(access, no_roles_gets_only_self)
 {
-	struct access_object obj = { ORG, "bob", 0 };
+	struct access_object obj = { ORG, "bob", 0, NULL };
 	struct principal p = who(0, "alice");
 	int a;
 
@@ -344,10 +352,10 @@ Test(access, no_roles_gets_only_self)
 
 Test(access, case_roles)
 {
-	struct access_object other = { ORG, "bob", 0 };
-	struct access_object own = { ORG, "alice", 0 };
+	struct access_object other = { ORG, "bob", 0, NULL };
+	struct access_object own = { ORG, "alice", 0, NULL };
 	struct access_object asg = { ORG, "bob", ROLE_BIT(ROLE_SCREENING) |
-		ROLE_BIT(ROLE_APPEALS) };
+		ROLE_BIT(ROLE_APPEALS), NULL };
 	struct principal p;
 
 	p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
@@ -390,7 +398,7 @@ Test(access, case_roles)
 Test(access, is_own)
 {
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
-	struct access_object o = { ORG, "alice", 0 };
+	struct access_object o = { ORG, "alice", 0, NULL };
 
 	cr_assert(access_is_own(&p, &o));
 	cr_assert_not(access_is_own(&p, NULL));
@@ -444,7 +452,7 @@ Test(access, case_scope_per_role)
 
 Test(access, applicant_and_staff_on_another_file)
 {
-	struct access_object obj = { ORG, "bob", 0 };
+	struct access_object obj = { ORG, "bob", 0, NULL };
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
 	const char *reason = NULL;
 
@@ -454,4 +462,116 @@ Test(access, applicant_and_staff_on_another_file)
 	reason = NULL;
 	cr_assert_eq(access_check(&p, ACT_CASE_READ, &obj, &reason), D);
 	cr_assert_not_null(strstr(reason, "assigned"), "reason: %s", reason);
+}
+
+/* --- documents (REGDOC appendix D) -------------------------------------- */
+
+/* The default scale: 0 Unclassified .. 3 Protected B .. 6 Secret, 7 Top
+ * Secret; the default ceilings per role (admin: none). */
+static const int ceilings[ROLE_COUNT] = { 0, 6, 6, 7, 7, 7, 7, 3, -1 };
+
+/* Rows: the document actions; columns: roles. The caller holds the role
+ * on the file (assigned, or its own file for the applicant). */
+static const enum access_decision doc_secret[6][ROLE_COUNT] = {
+	/* doc_upload */	{ D, A, A, A, A, A, A, D, D },
+	/* doc_read */		{ D, A, A, A, A, A, A, D, D },
+	/* doc_release */	{ D, A, A, A, A, A, A, D, D },
+	/* doc_verify */	{ D, A, D, D, D, A, D, D, D },
+	/* doc_link */		{ D, A, A, A, A, A, A, D, D },
+	/* doc_destroy */	{ D, D, D, D, A, D, D, D, D },
+};
+
+Test(access, document_matrix_secret)
+{
+	struct access_document d = { 0, 6, ceilings, 0, 1 };
+	struct access_object obj = { ORG, "bob", 0, &d };
+	struct principal p;
+	char what[64];
+	int a, r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		p = who(ROLE_BIT(r), "alice");
+		d.roles = ROLE_BIT(r);
+		snprintf(what, sizeof(what), "secret document, role %s",
+			 access_role_name((enum role)r));
+		for (a = 0; a < 6; a++)
+			expect(&p, (enum access_action)(ACT_DOC_UPLOAD + a), &obj,
+			       doc_secret[a][r], what);
+	}
+}
+
+Test(access, document_marking_ceiling)
+{
+	struct access_document d = { ROLE_BIT(ROLE_AUDITOR), 3, ceilings, 0, 1 };
+	struct access_object obj = { ORG, "bob", 0, &d };
+	struct principal p = who(ROLE_BIT(ROLE_AUDITOR), "alice");
+
+	expect(&p, ACT_DOC_READ, &obj, A, "auditor, Protected B");
+	d.rank = 4;
+	expect(&p, ACT_DOC_READ, &obj, D, "auditor, Protected C");
+	/* a marking not on the scale is refused to everyone */
+	p = who(ROLE_BIT(ROLE_CSO), "alice");
+	d.roles = ROLE_BIT(ROLE_CSO);
+	d.rank = -1;
+	expect(&p, ACT_DOC_READ, &obj, D, "cso, unknown marking");
+	/* the best ceiling of the roles held on the file counts, not of
+	 * roles held elsewhere */
+	p = who(ROLE_BIT(ROLE_SCREENING) | ROLE_BIT(ROLE_ADJUDICATOR), "alice");
+	d.roles = ROLE_BIT(ROLE_SCREENING);
+	d.rank = 7;
+	expect(&p, ACT_DOC_READ, &obj, D, "screening here, adjudicator elsewhere");
+	d.roles |= ROLE_BIT(ROLE_ADJUDICATOR);
+	expect(&p, ACT_DOC_READ, &obj, A, "adjudicator here");
+	cr_assert_eq(access_ceiling(0, ceilings), -1);
+	cr_assert_eq(access_ceiling(ROLE_BIT(ROLE_ADMIN), ceilings), -1);
+	cr_assert_eq(access_ceiling(ROLE_BIT(ROLE_APPLICANT) |
+		     ROLE_BIT(ROLE_AUDITOR), ceilings), 3);
+}
+
+Test(access, document_need_to_know)
+{
+	struct access_document d = { 0, 0, ceilings, 0, 1 };
+	struct access_object obj = { ORG, "bob", 0, &d };
+	struct principal p;
+
+	/* no role on the file: the applicant learns nothing, others 403 */
+	p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
+	expect(&p, ACT_DOC_READ, &obj, N, "applicant, another's file");
+	expect(&p, ACT_DOC_UPLOAD, &obj, N, "applicant, another's file");
+	p = who(ROLE_BIT(ROLE_SCREENING), "alice");
+	expect(&p, ACT_DOC_READ, &obj, D, "screening, not assigned");
+	/* the authority orders destruction without need-to-know */
+	p = who(ROLE_BIT(ROLE_AUTHORITY), "alice");
+	expect(&p, ACT_DOC_DESTROY, &obj, A, "authority destroys");
+	/* tenancy first */
+	obj.org_id = OTHER;
+	expect(&p, ACT_DOC_DESTROY, &obj, N, "authority, another org");
+	/* no document: refused */
+	obj.org_id = ORG;
+	obj.doc = NULL;
+	expect(&p, ACT_DOC_DESTROY, &obj, D, "no document");
+}
+
+Test(access, document_uploader_reads_own)
+{
+	/* the applicant's own upload, Secret: above the applicant's
+	 * ceiling, readable because they uploaded it */
+	struct access_document d = { ROLE_BIT(ROLE_APPLICANT), 6, ceilings, 1,
+		1 };
+	struct access_object obj = { ORG, "alice", 0, &d };
+	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
+
+	expect(&p, ACT_DOC_READ, &obj, A, "applicant's own upload");
+	expect(&p, ACT_DOC_RELEASE, &obj, D, "no release by the uploader rule");
+	d.uploader_reads = 0;
+	expect(&p, ACT_DOC_READ, &obj, D, "the policy turned the rule off");
+	d.uploader_reads = 1;
+	d.uploader = 0;
+	expect(&p, ACT_DOC_READ, &obj, D, "someone else's upload");
+	/* the rule is the applicant's on their own file only */
+	d.uploader = 1;
+	d.roles = ROLE_BIT(ROLE_SCREENING);
+	d.rank = 7;
+	p = who(ROLE_BIT(ROLE_SCREENING), "alice");
+	expect(&p, ACT_DOC_READ, &obj, D, "screening uploader, Top Secret");
 }

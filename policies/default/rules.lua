@@ -287,6 +287,20 @@ function R.requirements(case, ctx)
 			    "identity_documents[" .. i .. "]", { "REGDOC 5.2", "REGDOC 5.3.3" })
 		end
 	end
+	-- Documents in the vault: one in neither official language needs a
+	-- linked certified translation, itself verified (REGDOC 5.2, 5.2.4).
+	for _, d in ipairs(list(case.documents)) do
+		local lang = v(d.language)
+		if text(lang) and not languages[lang] then
+			local t = v(d.translation)
+			if type(t) ~= "table" or v(t.verified) ~= true then
+				add("translation_needed", "Document " .. tostring(v(d.id))
+				    .. " (" .. tostring(v(d.kind)) .. ") is in '" .. lang
+				    .. "'; link its certified translation, verified by "
+				    .. "screening.", "documents", { "REGDOC 5.2", "REGDOC 5.2.4" })
+			end
+		end
+	end
 
 	-- Criminal record name checks abroad (REGDOC 5.2.2, 5.2.3)
 	local crnc = {}

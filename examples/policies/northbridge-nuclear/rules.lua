@@ -443,6 +443,20 @@ function M.requirements(case, ctx)
 			    "(REGDOC 5.2, 5.3.3).", { "REGDOC 5.2", "REGDOC 5.3.3" })
 		end
 	end
+	-- The vault's documents (5.2, 5.2.4): one in neither official
+	-- language needs its certified translation linked and verified.
+	for _, d in ipairs(list(case.documents)) do
+		local lang = given(d.language)
+		local t = given(d.translation)
+		if type(lang) == "string" and not OFFICIAL_LANGUAGES[lang] and
+		    (type(t) ~= "table" or given(t.verified) ~= true) then
+			add("translation_needed", "error", "documents",
+			    "Document " .. tostring(given(d.id)) .. " is in neither " ..
+			    "English nor French: link its certified translation, " ..
+			    "verified by screening (REGDOC 5.2, 5.2.4).",
+			    { "REGDOC 5.2", "REGDOC 5.2.4" })
+		end
+	end
 	if valid_ids < 2 then
 		add("identity_documents_missing", "error", "identity_documents",
 		    "Two valid pieces of government identification are needed; " ..

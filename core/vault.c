@@ -261,6 +261,8 @@ vault_open(const char *keyfile, int create, struct vault **out, char *err,
 	struct stat	 st;
 
 	*out = NULL;
+	if (sodium_init() < 0)		/* sodium_malloc needs it */
+		fatalx("sodium_init");
 	if (create && access(keyfile, F_OK) == -1 && errno == ENOENT) {
 		if ((ks = sodium_malloc(sizeof(*ks))) == NULL)
 			fatal("sodium_malloc");
@@ -355,6 +357,8 @@ vault_add_version(const char *keyfile, int *ver, char *err, size_t errlen)
 	struct stat	 st;
 	int		 lock, rc = -1;
 
+	if (sodium_init() < 0)
+		fatalx("sodium_init");
 	if ((lock = keys_lock(keyfile, err, errlen)) == -1)
 		return -1;
 	if ((ks = keys_read(keyfile, &st, err, errlen)) == NULL)
@@ -385,6 +389,8 @@ vault_drop_version(const char *keyfile, int ver, char *err, size_t errlen)
 	struct stat	 st;
 	int		 lock, rc = -1, i;
 
+	if (sodium_init() < 0)
+		fatalx("sodium_init");
 	if ((lock = keys_lock(keyfile, err, errlen)) == -1)
 		return -1;
 	if ((ks = keys_read(keyfile, &st, err, errlen)) == NULL)

@@ -164,11 +164,12 @@ void	api_documents_upload(struct api_ctx *);
 void	api_documents_list(struct api_ctx *);
 void	api_documents_get(struct api_ctx *);
 void	api_documents_meta(struct api_ctx *);
-void	api_documents_release(struct api_ctx *);
-void	api_documents_approve(struct api_ctx *);
-void	api_documents_verify(struct api_ctx *);
-void	api_documents_translation(struct api_ctx *);
-void	api_documents_destroy(struct api_ctx *);
+/* api_document_changes.c */
+void	api_document_changes_release(struct api_ctx *);
+void	api_document_changes_approve(struct api_ctx *);
+void	api_document_changes_verify(struct api_ctx *);
+void	api_document_changes_translation(struct api_ctx *);
+void	api_document_changes_destroy(struct api_ctx *);
 
 /* api_stats.c */
 void	api_stats_timeliness(struct api_ctx *);

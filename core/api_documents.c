@@ -4,9 +4,7 @@
  *        &filename=[&language=]      the raw file as the body, streamed
  *   GET  /api/v1/{cases,appeals}/{id}/documents
  *   GET  /api/v1/documents/{id}[?release=R], /api/v1/documents/{id}/meta
- *   POST /api/v1/documents/{id}/releases, .../releases/{rid}/approval
- *   POST /api/v1/documents/{id}/verification, .../translation,
- *        .../destruction
+ * (the changes to a stored document are api_document_changes.c's)
  * Access is need-to-know on the file the document belongs to plus the
  * marking within the role's ceiling (REGDOC appendix D), decided by
  * access_check(); from the organization's two_person marking up, each
@@ -27,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "api.h"
+#include "api_documents.h"
 #include "case.h"
 #include "config.h"
 #include "document.h"
@@ -35,25 +34,12 @@
 #include "validate.h"
 #include "vault.h"
 
-#define RELEASE_HOURS	1	/* an approved release serves within this */
 #define SNIFF		VAULT_CHUNK	/* bytes libmagic looks at */
 
 /* The worker's vault and libmagic cookie: opened on first use, kept for
  * the life of the process. */
 static struct vault	*vault;
 static magic_t		 magic;
-
-/* The file a document belongs to and the caller's roles on it. */
-struct owner {
-	const char	*kind;		/* "case", "appeal" */
-	long long	 id;
-	long long	 person_id;	/* 0 when unknown */
-	long long	 case_id;	/* the case (for an appeal, its own) */
-	unsigned	 roles;
-	int		 applicant;	/* the caller is its subject */
-	char		 site[64];
-	char		 target[48];
-};
 
 static int
 unavailable(struct api_ctx *c, const char *what)
@@ -89,8 +75,8 @@ docs_ready(struct api_ctx *c)
 	return 0;
 }
 
-static const struct config_org *
-org_conf(struct api_ctx *c)
+const struct config_org *
+api_documents_org(struct api_ctx *c)
 {
 	const struct config_org	*o = config_org_find(c->cfg, c->org_slug);
 
@@ -102,7 +88,7 @@ org_conf(struct api_ctx *c)
 
 /* The caller's roles on case id (no refusal here). */
 static int
-owner_case(struct api_ctx *c, long long id, struct owner *o)
+owner_case(struct api_ctx *c, long long id, struct api_doc_owner *o)
 {
 	struct access_object	obj = { .org_id = 0 };
 	struct case_row		row;
@@ -129,7 +115,7 @@ owner_case(struct api_ctx *c, long long id, struct owner *o)
 /* Appeals are seen by the appeals role, the cso, the auditor, and the
  * appellant (api_appeals.c). */
 static int
-owner_appeal(struct api_ctx *c, long long id, struct owner *o)
+owner_appeal(struct api_ctx *c, long long id, struct api_doc_owner *o)
 {
 	static const char sql[] = "SELECT appellant || '|' ||"
 	    " coalesce(case_id, 0) FROM appeals WHERE id = ? AND org_id = ?";
@@ -159,7 +145,7 @@ owner_appeal(struct api_ctx *c, long long id, struct owner *o)
 
 /* Owner kind/id: 1 found (roles set), 0 not found, -1 store error. */
 static int
-owner_load(struct api_ctx *c, const char *kind, long long id, struct owner *o)
+owner_load(struct api_ctx *c, const char *kind, long long id, struct api_doc_owner *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->kind = strcmp(kind, "case") == 0 ? "case" : "appeal";
@@ -172,7 +158,7 @@ owner_load(struct api_ctx *c, const char *kind, long long id, struct owner *o)
 /* The owner named by the route (/cases/{id}/... or /appeals/{id}/...),
  * with need-to-know on it checked. 0, or -1 having answered. */
 static int
-route_owner(struct api_ctx *c, struct owner *o)
+route_owner(struct api_ctx *c, struct api_doc_owner *o)
 {
 	long long	id;
 	const char	*kind = c->req->nsegs > 2 &&
@@ -207,7 +193,7 @@ route_owner(struct api_ctx *c, struct owner *o)
 /* May the uploader read their own upload? The policy's settings say, by
  * documents_uploader_reads (default true). */
 static int
-uploader_reads(struct api_ctx *c, const struct owner *o)
+uploader_reads(struct api_ctx *c, const struct api_doc_owner *o)
 {
 	struct policy	*p;
 	json_t		*settings, *v;
@@ -231,9 +217,9 @@ uploader_reads(struct api_ctx *c, const struct owner *o)
  * with marking rank) of owner o: 0 when allowed, or -1 having answered
  * and audited the refusal.
  */
-static int
-doc_allow(struct api_ctx *c, enum access_action act,
-    const struct config_org *org, const struct owner *o,
+int
+api_documents_allow(struct api_ctx *c, enum access_action act,
+    const struct config_org *org, const struct api_doc_owner *o,
     const struct document *d, int rank, const char *target)
 {
 	struct access_document	ad;
@@ -253,7 +239,7 @@ doc_allow(struct api_ctx *c, enum access_action act,
 /* Same check, silent: for filtering a list. */
 static int
 doc_visible(struct api_ctx *c, const struct config_org *org,
-    const struct owner *o, const struct document *d)
+    const struct api_doc_owner *o, const struct document *d)
 {
 	struct access_document	ad;
 	struct access_object	obj = { .org_id = c->who.org_id };
@@ -271,8 +257,8 @@ doc_visible(struct api_ctx *c, const struct config_org *org,
 	    ACCESS_ALLOW;
 }
 
-static int
-two_person(const struct config_org *org, const struct document *d)
+int
+api_documents_two_person(const struct config_org *org, const struct document *d)
 {
 	int	rank = config_marking_rank(org, d->classification);
 
@@ -464,7 +450,7 @@ out:
 
 /* In the upload's transaction: the row, the case's history, the audit. */
 static int
-upload_commit(struct api_ctx *c, const struct owner *o, struct document *d)
+upload_commit(struct api_ctx *c, const struct api_doc_owner *o, struct document *d)
 {
 	struct audit_event	 ev;
 	json_t			*detail;
@@ -495,7 +481,7 @@ void
 api_documents_upload(struct api_ctx *c)
 {
 	const struct config_org	*org;
-	struct owner		 o;
+	struct api_doc_owner		 o;
 	struct document		 d;
 	const char		*claimed;
 	unsigned char		 key[VAULT_KEYBYTES];
@@ -505,8 +491,8 @@ api_documents_upload(struct api_ctx *c)
 	json_t			*meta;
 
 	memset(&d, 0, sizeof(d));
-	if ((org = org_conf(c)) == NULL || upload_query(c, org, &d, &rank) ==
-	    -1 || route_owner(c, &o) == -1 || doc_allow(c, ACT_DOC_UPLOAD, org,
+	if ((org = api_documents_org(c)) == NULL || upload_query(c, org, &d, &rank) ==
+	    -1 || route_owner(c, &o) == -1 || api_documents_allow(c, ACT_DOC_UPLOAD, org,
 	    &o, NULL, rank, o.target) == -1)
 		return;
 	if ((claimed = claimed_type(c)) == NULL || !type_allowed(c, claimed)) {
@@ -550,7 +536,7 @@ api_documents_upload(struct api_ctx *c)
 	}
 	log_info("event=document_stored document=%lld bytes=%lld", d.id,
 	    d.size);
-	meta = document_meta(c->store, d.id, two_person(org, &d));
+	meta = document_meta(c->store, d.id, api_documents_two_person(org, &d));
 	response_json(c->resp, 201, json_pack("{s:o?}", "document", meta));
 out:
 	sodium_memzero(key, sizeof(key));
@@ -563,9 +549,9 @@ out:
  * Load document {id} of the caller's organization and its owner. 0, or -1
  * having answered 404 / 503. target gets "document:<id>".
  */
-static int
-doc_load(struct api_ctx *c, const char *param, struct document *d,
-    struct owner *o, char *target, size_t tlen)
+int
+api_documents_load(struct api_ctx *c, const char *param, struct document *d,
+    struct api_doc_owner *o, char *target, size_t tlen)
 {
 	long long	id;
 	int		rc;
@@ -595,8 +581,8 @@ doc_load(struct api_ctx *c, const char *param, struct document *d,
 	return 0;
 }
 
-static json_t *
-detail_of(const struct document *d)
+json_t *
+api_documents_detail(const struct document *d)
 {
 	return json_pack("{s:I, s:s}", "document", (json_int_t)d->id, "marking",
 	    d->classification);
@@ -607,17 +593,17 @@ api_documents_meta(struct api_ctx *c)
 {
 	const struct config_org	*org;
 	struct document		 d;
-	struct owner		 o;
+	struct api_doc_owner		 o;
 	char			 target[32];
 	json_t			*detail, *meta;
 
-	if ((org = org_conf(c)) == NULL || doc_load(c, "id", &d, &o, target,
-	    sizeof(target)) == -1 || doc_allow(c, ACT_DOC_READ, org, &o, &d, 0,
+	if ((org = api_documents_org(c)) == NULL || api_documents_load(c, "id", &d, &o, target,
+	    sizeof(target)) == -1 || api_documents_allow(c, ACT_DOC_READ, org, &o, &d, 0,
 	    target) == -1)
 		return;
-	detail = detail_of(&d);
+	detail = api_documents_detail(&d);
 	if (api_audit(c, "document.meta", target, detail) == -1 ||
-	    (meta = document_meta(c->store, d.id, two_person(org, &d))) ==
+	    (meta = document_meta(c->store, d.id, api_documents_two_person(org, &d))) ==
 	    NULL) {
 		json_decref(detail);
 		api_unavailable(c);
@@ -631,12 +617,12 @@ void
 api_documents_list(struct api_ctx *c)
 {
 	const struct config_org	*org;
-	struct owner		 o;
+	struct api_doc_owner		 o;
 	struct document		 d;
 	json_t			*ids, *v, *out, *meta;
 	size_t			 i;
 
-	if ((org = org_conf(c)) == NULL || route_owner(c, &o) == -1)
+	if ((org = api_documents_org(c)) == NULL || route_owner(c, &o) == -1)
 		return;
 	if (api_audit(c, "document.list", o.target, NULL) == -1) {
 		api_unavailable(c);
@@ -648,7 +634,7 @@ api_documents_list(struct api_ctx *c)
 		if (document_get(c->store, c->who.org_id, json_integer_value(v),
 		    &d) != DOC_OK || !doc_visible(c, org, &o, &d))
 			continue;
-		if ((meta = document_meta(c->store, d.id, two_person(org, &d)))
+		if ((meta = document_meta(c->store, d.id, api_documents_two_person(org, &d)))
 		    != NULL)
 			json_array_append_new(out, meta);
 	}
@@ -672,7 +658,7 @@ dl_ready(void *arg)
 	struct dl		*x = arg;
 	struct api_ctx		*c = x->c;
 	struct audit_event	 ev;
-	json_t			*detail = detail_of(x->d);
+	json_t			*detail = api_documents_detail(x->d);
 	char			 len[32], *disp;
 	enum document_status	 st = DOC_OK;
 
@@ -769,15 +755,15 @@ api_documents_get(struct api_ctx *c)
 {
 	const struct config_org	*org;
 	struct document		 d;
-	struct owner		 o;
+	struct api_doc_owner		 o;
 	struct dl		 x = { .c = c };
 	unsigned char		 key[VAULT_KEYBYTES];
 	char			 target[32];
 	enum vault_status	 vs;
 	json_t			*detail;
 
-	if ((org = org_conf(c)) == NULL || doc_load(c, "id", &d, &o, target,
-	    sizeof(target)) == -1 || doc_allow(c, ACT_DOC_READ, org, &o, &d, 0,
+	if ((org = api_documents_org(c)) == NULL || api_documents_load(c, "id", &d, &o, target,
+	    sizeof(target)) == -1 || api_documents_allow(c, ACT_DOC_READ, org, &o, &d, 0,
 	    target) == -1)
 		return;
 	if (d.shredded) {
@@ -785,7 +771,7 @@ api_documents_get(struct api_ctx *c)
 		    "destroyed", NULL);
 		return;
 	}
-	if (two_person(org, &d) && (x.release = release_for(c, &d,
+	if (api_documents_two_person(org, &d) && (x.release = release_for(c, &d,
 	    target)) == 0)
 		return;
 	if (docs_ready(c) == -1)
@@ -816,363 +802,9 @@ api_documents_get(struct api_ctx *c)
 	}
 	log_error("event=document_integrity document=%lld status=%d", d.id,
 	    (int)vs);
-	detail = detail_of(&d);
+	detail = api_documents_detail(&d);
 	(void)api_audit(c, "document.integrity_failure", target, detail);
 	json_decref(detail);
 	response_error(c->resp, 500, "integrity", "the document failed its "
 	    "integrity check and is not served", NULL);
-}
-
-/* --- changes --------------------------------------------------------------- */
-
-/* The body shapes. */
-static const struct vfield release_body[] = {
-	{ "reason", V_TEXT, V_REQUIRED, 1, 1000, NULL, NULL, 0, 0 },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
-};
-static const struct vfield approval_body[] = {
-	{ NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
-};
-static const char *const method_values[] = { "original_seen",
-    "trusted_third_party", "notarised", NULL };
-static const struct vfield verify_body[] = {
-	{ "method", V_ENUM, V_REQUIRED, 0, 0, method_values, NULL, 0, 0 },
-	{ "note", V_TEXT, 0, 1, 1000, NULL, NULL, 0, 0 },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
-};
-static const struct vfield link_body[] = {
-	{ "translation_id", V_INT, V_REQUIRED, 1, (long long)1 << 53, NULL, NULL,
-	    0, 0 },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
-};
-static const struct vfield destroy_body[] = {
-	{ "reason", V_TEXT, V_REQUIRED, 1, 1000, NULL, NULL, 0, 0 },
-	{ "order", V_TEXT, V_REQUIRED, 1, 200, NULL, NULL, 0, 0 },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
-};
-
-/*
- * The common start of a change to document {id}: load it, check act,
- * refuse a shredded one, read the body against shape. 0 with *body, or
- * -1 having answered.
- */
-static int
-change_start(struct api_ctx *c, enum access_action act,
-    const struct vfield *shape, const struct config_org **org,
-    struct document *d, struct owner *o, char *target, size_t tlen,
-    json_t **body)
-{
-	if ((*org = org_conf(c)) == NULL || doc_load(c, "id", d, o, target,
-	    tlen) == -1 || doc_allow(c, act, *org, o, d, 0, target) == -1)
-		return -1;
-	if (d->shredded) {
-		response_error(c->resp, 410, "shredded", "the document was "
-		    "destroyed", NULL);
-		return -1;
-	}
-	return (*body = api_body_shaped(c, shape)) == NULL ? -1 : 0;
-}
-
-/*
- * Commit a change: the audit event (action, detail borrowed) and, for a
- * case's document, a case event of type; run inside the transaction the
- * caller began. 0, or -1 having rolled back.
- */
-static int
-change_commit(struct api_ctx *c, const struct owner *o, const char *target,
-    const char *action, const char *type, json_t *detail)
-{
-	struct audit_event	ev;
-
-	api_audit_event(c, &ev, action, target, detail);
-	if ((o->kind[0] == 'c' && case_event(c->store, o->id, c->actor, type,
-	    detail) != CASE_OK) || audit_append(c->store, &ev) == -1 ||
-	    store_commit(c->store) == -1) {
-		store_rollback(c->store);
-		return -1;
-	}
-	return 0;
-}
-
-static void
-answer_meta(struct api_ctx *c, const struct config_org *org,
-    const struct document *d, int status)
-{
-	json_t	*meta = document_meta(c->store, d->id, two_person(org, d));
-
-	if (meta == NULL)
-		api_unavailable(c);
-	else
-		response_json(c->resp, status, json_pack("{s:o}", "document",
-		    meta));
-}
-
-void
-api_documents_release(struct api_ctx *c)
-{
-	const struct config_org	*org;
-	struct document		 d;
-	struct owner		 o;
-	char			 target[32];
-	json_t			*b, *detail, *r;
-	long long		 id;
-
-	if (change_start(c, ACT_DOC_RELEASE, release_body, &org, &d, &o,
-	    target, sizeof(target), &b) == -1)
-		return;
-	if (!two_person(org, &d)) {
-		response_error(c->resp, 409, "not_needed", "this document is "
-		    "below the two-person marking: read it directly", NULL);
-		return;
-	}
-	detail = detail_of(&d);
-	if (store_begin(c->store) == -1 || document_release_new(c->store, d.id,
-	    c->actor, json_string_value(json_object_get(b, "reason")), &id) !=
-	    DOC_OK) {
-		store_rollback(c->store);
-		goto fail;
-	}
-	json_object_set_new(detail, "release", json_integer(id));
-	if (change_commit(c, &o, target, "document.release.request",
-	    "document_release_requested", detail) == -1 ||
-	    (r = document_release_json(c->store, id)) == NULL)
-		goto fail;
-	json_decref(detail);
-	response_json(c->resp, 201, json_pack("{s:o}", "release", r));
-	return;
-fail:
-	json_decref(detail);
-	api_unavailable(c);
-}
-
-void
-api_documents_approve(struct api_ctx *c)
-{
-	const struct config_org	*org;
-	struct document		 d;
-	struct owner		 o;
-	struct document_release	 rel;
-	char			 target[32];
-	json_t			*b, *detail, *r;
-	long long		 rid;
-	enum document_status	 st;
-
-	if (change_start(c, ACT_DOC_RELEASE, approval_body, &org, &d, &o,
-	    target, sizeof(target), &b) == -1)
-		return;
-	if (util_parse_ll(request_param(c->req, "rid"), 1, (long long)1 << 53,
-	    &rid) == -1 || document_release_get(c->store, d.id, rid, &rel) !=
-	    DOC_OK) {
-		response_error(c->resp, 404, "not_found", "no such release",
-		    NULL);
-		return;
-	}
-	/* the two-person rule: the second person is another person */
-	if (strcmp(rel.requested_by, c->actor) == 0) {
-		(void)api_refuse(c, 403, "same_person", "a release is approved "
-		    "by a second person, not by the one who asked",
-		    "approving one's own release", target);
-		return;
-	}
-	detail = detail_of(&d);
-	json_object_set_new(detail, "release", json_integer(rid));
-	json_object_set_new(detail, "requested_by",
-	    json_string(rel.requested_by));
-	if (store_begin(c->store) == -1) {
-		json_decref(detail);
-		api_unavailable(c);
-		return;
-	}
-	if ((st = document_release_approve(c->store, rid, c->actor,
-	    RELEASE_HOURS)) != DOC_OK) {
-		store_rollback(c->store);
-		json_decref(detail);
-		if (st == DOC_CONFLICT)
-			response_error(c->resp, 409, "conflict", "the release "
-			    "is not waiting for approval", NULL);
-		else
-			api_unavailable(c);
-		return;
-	}
-	if (change_commit(c, &o, target, "document.release.approve",
-	    "document_release_approved", detail) == -1 ||
-	    (r = document_release_json(c->store, rid)) == NULL) {
-		json_decref(detail);
-		api_unavailable(c);
-		return;
-	}
-	json_decref(detail);
-	response_json(c->resp, 200, json_pack("{s:o}", "release", r));
-}
-
-void
-api_documents_verify(struct api_ctx *c)
-{
-	const struct config_org	*org;
-	struct document		 d;
-	struct owner		 o;
-	char			 target[32];
-	json_t			*b, *detail;
-	const char		*method, *note;
-	enum document_status	 st;
-
-	if (change_start(c, ACT_DOC_VERIFY, verify_body, &org, &d, &o, target,
-	    sizeof(target), &b) == -1)
-		return;
-	method = json_string_value(json_object_get(b, "method"));
-	note = json_string_value(json_object_get(b, "note"));
-	detail = detail_of(&d);
-	json_object_set_new(detail, "method", json_string(method));
-	if (store_begin(c->store) == -1) {
-		json_decref(detail);
-		api_unavailable(c);
-		return;
-	}
-	if ((st = document_verify(c->store, d.id, method, note, c->actor)) !=
-	    DOC_OK) {
-		store_rollback(c->store);
-		json_decref(detail);
-		if (st == DOC_CONFLICT)
-			response_error(c->resp, 409, "conflict", "the document's "
-			    "verification is already recorded", NULL);
-		else
-			api_unavailable(c);
-		return;
-	}
-	if (change_commit(c, &o, target, "document.verify",
-	    "document_verified", detail) == -1) {
-		json_decref(detail);
-		api_unavailable(c);
-		return;
-	}
-	json_decref(detail);
-	answer_meta(c, org, &d, 200);
-}
-
-void
-api_documents_translation(struct api_ctx *c)
-{
-	const struct config_org	*org;
-	struct document		 d, t;
-	struct owner		 o;
-	char			 target[32];
-	json_t			*b, *detail;
-	long long		 tid;
-
-	if (change_start(c, ACT_DOC_LINK, link_body, &org, &d, &o, target,
-	    sizeof(target), &b) == -1)
-		return;
-	tid = json_integer_value(json_object_get(b, "translation_id"));
-	if (tid == d.id || document_get(c->store, c->who.org_id, tid, &t) !=
-	    DOC_OK || strcmp(t.owner_kind, d.owner_kind) != 0 ||
-	    t.owner_id != d.owner_id || strcmp(t.kind, "translation") != 0 ||
-	    t.shredded) {
-		response_error(c->resp, 422, "invalid", "translation_id must be "
-		    "another document of kind translation on the same file",
-		    "translation_id");
-		return;
-	}
-	detail = detail_of(&d);
-	json_object_set_new(detail, "translation", json_integer(tid));
-	if (store_begin(c->store) == -1 || document_link(c->store, d.id, tid) !=
-	    DOC_OK) {
-		store_rollback(c->store);
-		json_decref(detail);
-		api_unavailable(c);
-		return;
-	}
-	if (change_commit(c, &o, target, "document.translation",
-	    "document_translation_linked", detail) == -1) {
-		json_decref(detail);
-		api_unavailable(c);
-		return;
-	}
-	json_decref(detail);
-	d.translation_id = tid;
-	answer_meta(c, org, &d, 200);
-}
-
-/* Is the file under a legal hold (its case, or the person)? 1, 0, -1. */
-static int
-held(struct api_ctx *c, const struct owner *o)
-{
-	static const char sql[] = "SELECT 1 FROM legal_holds WHERE org_id = ?"
-	    " AND lifted_at IS NULL AND ((kind = 'case' AND target_id = ?) OR"
-	    " (kind = 'person' AND target_id = (SELECT person_id FROM cases"
-	    " WHERE id = ?)))";
-
-	switch (store_run(c->store, NULL, 0, sql, "iii", c->who.org_id,
-	    o->case_id, o->case_id)) {
-	case SQLITE_ROW:
-		return 1;
-	case SQLITE_DONE:
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-/*
- * Crypto-shredding by an authority's order: the wrapped key leaves the
- * database (secure_delete zeroes it in the file; the checkpoint empties
- * the WAL that still holds it) and the ciphertext file is removed. Without
- * the key a copy of the file never decrypts.
- */
-void
-api_documents_destroy(struct api_ctx *c)
-{
-	const struct config_org	*org;
-	struct document		 d;
-	struct owner		 o;
-	char			 target[32];
-	json_t			*b, *detail;
-	enum document_status	 st;
-	int			 h;
-
-	if (change_start(c, ACT_DOC_DESTROY, destroy_body, &org, &d, &o, target,
-	    sizeof(target), &b) == -1)
-		return;
-	if ((h = held(c, &o)) != 0) {
-		if (h == 1)
-			response_error(c->resp, 409, "held", "the file is under "
-			    "a legal hold: nothing of it is destroyed until the "
-			    "hold is lifted", NULL);
-		else
-			api_unavailable(c);
-		return;
-	}
-	detail = detail_of(&d);
-	json_object_set(detail, "reason", json_object_get(b, "reason"));
-	json_object_set(detail, "order", json_object_get(b, "order"));
-	if (store_begin(c->store) == -1) {
-		json_decref(detail);
-		api_unavailable(c);
-		return;
-	}
-	if ((st = document_shred(c->store, d.id, c->actor, json_string_value(
-	    json_object_get(b, "reason")), json_string_value(json_object_get(b,
-	    "order")))) != DOC_OK) {
-		store_rollback(c->store);
-		json_decref(detail);
-		if (st == DOC_CONFLICT)
-			response_error(c->resp, 410, "shredded", "the document "
-			    "was destroyed", NULL);
-		else
-			api_unavailable(c);
-		return;
-	}
-	if (change_commit(c, &o, target, "document.shred", "document_shredded",
-	    detail) == -1) {
-		json_decref(detail);
-		api_unavailable(c);
-		return;
-	}
-	json_decref(detail);
-	if (store_exec(c->store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0) ==
-	    -1)
-		log_warn("event=shred_checkpoint_busy document=%lld", d.id);
-	if (vault_remove(c->cfg->doc_dir, d.vault_id) == -1)
-		log_error("event=shred_unlink_failed document=%lld", d.id);
-	log_info("event=document_shredded document=%lld", d.id);
-	answer_meta(c, org, &d, 200);
 }

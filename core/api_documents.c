@@ -303,6 +303,18 @@ claimed_type(struct api_ctx *c)
 	return t;
 }
 
+/* Answer a body read that failed: n -2 is too large, -1 cut short. */
+static void
+body_failed(struct api_ctx *c, ssize_t n)
+{
+	if (n == -2)
+		response_error(c->resp, 413, "body_too_large", "the file is "
+		    "larger than the server accepts", NULL);
+	else
+		response_error(c->resp, 400, "bad_request", "the upload was cut "
+		    "short", NULL);
+}
+
 /* Read until buf is full or the body ends: bytes read, -1, -2 (too big). */
 static ssize_t
 read_some(struct api_ctx *c, char *buf, size_t len)
@@ -425,14 +437,9 @@ upload_stream(struct api_ctx *c, char *buf, size_t bufsz, ssize_t n,
 		d->size += n;
 		n = request_body_read(c->req, buf, bufsz);
 	}
-	if (n == -2 || n == -1) {
+	if (n < 0) {
 		vault_writer_abort(w);
-		if (n == -2)
-			response_error(c->resp, 413, "body_too_large", "the file "
-			    "is larger than the server accepts", NULL);
-		else
-			response_error(c->resp, 400, "bad_request", "the upload "
-			    "was cut short", NULL);
+		body_failed(c, n);
 		goto out;
 	}
 	if (vault_writer_finish(w) == -1) {
@@ -501,8 +508,7 @@ api_documents_upload(struct api_ctx *c)
 		return;
 	}
 	if (c->req->content_length > c->cfg->doc_max_size) {
-		response_error(c->resp, 413, "body_too_large", "the file is "
-		    "larger than the server accepts", NULL);
+		body_failed(c, -2);
 		return;
 	}
 	if (docs_ready(c) == -1)
@@ -510,12 +516,7 @@ api_documents_upload(struct api_ctx *c)
 	c->req->max_body = c->cfg->doc_max_size;
 	buf = xmalloc(SNIFF);
 	if ((n = read_some(c, buf, SNIFF)) < 0) {
-		if (n == -2)
-			response_error(c->resp, 413, "body_too_large", "the file "
-			    "is larger than the server accepts", NULL);
-		else
-			response_error(c->resp, 400, "bad_request", "the upload "
-			    "was cut short", NULL);
+		body_failed(c, n);
 		goto out;
 	}
 	if (upload_type(c, claimed, buf, (size_t)n, &d) == -1)

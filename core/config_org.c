@@ -41,10 +41,14 @@ cfg_str(lua_State *L, const char *kp, size_t max, char **out, char *err,
 	return 0;
 }
 
-/* organizations.<slug>.roles = { cso = "cn=...", ... } */
+/*
+ * A table from role names to strings of at most max bytes, into dst:
+ * organizations.<slug>.roles = { cso = "cn=...", ... } and .ceilings =
+ * { screening = "Secret", ... }.
+ */
 static int
-cfg_org_roles(lua_State *L, struct config_org *o, const char *prefix,
-    char *err, size_t errlen)
+cfg_org_role_map(lua_State *L, char *dst[ROLE_COUNT], size_t max,
+    const char *prefix, char *err, size_t errlen)
 {
 	char		 kp[192];
 	enum role	 r;
@@ -62,7 +66,7 @@ cfg_org_roles(lua_State *L, struct config_org *o, const char *prefix,
 			return -1;
 		}
 		config_keypath(kp, sizeof(kp), prefix, access_role_name(r));
-		if (cfg_str(L, kp, 1024, &o->roles[r], err, errlen) == -1)
+		if (cfg_str(L, kp, max, &dst[r], err, errlen) == -1)
 			return -1;
 		lua_pop(L, 1);
 	}
@@ -216,32 +220,6 @@ cfg_org_documents(struct config_org *o, const char *prefix, char *err,
 	return 0;
 }
 
-/* organizations.<slug>.ceilings = { screening = "Secret", ... } */
-static int
-cfg_org_ceilings(lua_State *L, struct config_org *o, const char *prefix,
-    char *err, size_t errlen)
-{
-	char		 kp[192];
-	enum role	 r;
-
-	lua_pushnil(L);
-	while (lua_next(L, -2) != 0) {
-		if (lua_type(L, -2) != LUA_TSTRING ||
-		    access_role_parse(lua_tostring(L, -2), &r) == -1) {
-			config_keypath(kp, sizeof(kp), prefix,
-			    lua_type(L, -2) == LUA_TSTRING ?
-			    lua_tostring(L, -2) : "?");
-			snprintf(err, errlen, "%s: not a role", kp);
-			return -1;
-		}
-		config_keypath(kp, sizeof(kp), prefix, access_role_name(r));
-		if (cfg_str(L, kp, 64, &o->ceiling_name[r], err, errlen) == -1)
-			return -1;
-		lua_pop(L, 1);
-	}
-	return 0;
-}
-
 static int
 cfg_org(lua_State *L, const struct config *c, struct config_org *o,
     const char *prefix, char *err, size_t errlen)
@@ -284,8 +262,8 @@ cfg_org(lua_State *L, const struct config *c, struct config_org *o,
 				return -1;
 			}
 			if ((k[0] == 'm' ? cfg_org_markings(L, o, kp, err,
-			    errlen) : cfg_org_ceilings(L, o, kp, err,
-			    errlen)) == -1)
+			    errlen) : cfg_org_role_map(L, o->ceiling_name, 64, kp,
+			    err, errlen)) == -1)
 				return -1;
 		} else if (strcmp(k, "roles") == 0 || strcmp(k, "see_all") == 0 ||
 		    strcmp(k, "automation") == 0) {
@@ -293,7 +271,8 @@ cfg_org(lua_State *L, const struct config *c, struct config_org *o,
 				snprintf(err, errlen, "%s: must be a table", kp);
 				return -1;
 			}
-			if ((k[0] == 'r' ? cfg_org_roles(L, o, kp, err, errlen) :
+			if ((k[0] == 'r' ? cfg_org_role_map(L, o->roles, 1024, kp,
+			    err, errlen) :
 			    k[0] == 's' ? cfg_org_see_all(L, o, kp, err, errlen) :
 			    cfg_org_automation(L, o, kp, err, errlen)) == -1)
 				return -1;

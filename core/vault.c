@@ -239,6 +239,23 @@ keys_lock(const char *keyfile, char *err, size_t errlen)
 	return fd;
 }
 
+/* Lock keyfile against other writers and read it: returns the lock's fd
+ * (the caller closes it) with *ks (NULL with err when unreadable), or -1
+ * with err. */
+static int
+keys_open_locked(const char *keyfile, struct keyset **ks, char *err,
+    size_t errlen)
+{
+	struct stat	st;
+	int		lock;
+
+	if (sodium_init() < 0)
+		fatalx("sodium_init");
+	if ((lock = keys_lock(keyfile, err, errlen)) != -1)
+		*ks = keys_read(keyfile, &st, err, errlen);
+	return lock;
+}
+
 /* Make keyfile's directory (one level, 0700) when it is missing. */
 static void
 keys_mkdir(const char *keyfile)
@@ -354,14 +371,11 @@ int
 vault_add_version(const char *keyfile, int *ver, char *err, size_t errlen)
 {
 	struct keyset	*ks;
-	struct stat	 st;
 	int		 lock, rc = -1;
 
-	if (sodium_init() < 0)
-		fatalx("sodium_init");
-	if ((lock = keys_lock(keyfile, err, errlen)) == -1)
+	if ((lock = keys_open_locked(keyfile, &ks, err, errlen)) == -1)
 		return -1;
-	if ((ks = keys_read(keyfile, &st, err, errlen)) == NULL)
+	if (ks == NULL)
 		goto out;
 	if (ks->n == VAULT_MAXVERSIONS) {
 		snprintf(err, errlen, "%s: %d versions already; retire old "
@@ -386,14 +400,11 @@ int
 vault_drop_version(const char *keyfile, int ver, char *err, size_t errlen)
 {
 	struct keyset	*ks;
-	struct stat	 st;
 	int		 lock, rc = -1, i;
 
-	if (sodium_init() < 0)
-		fatalx("sodium_init");
-	if ((lock = keys_lock(keyfile, err, errlen)) == -1)
+	if ((lock = keys_open_locked(keyfile, &ks, err, errlen)) == -1)
 		return -1;
-	if ((ks = keys_read(keyfile, &st, err, errlen)) == NULL)
+	if (ks == NULL)
 		goto out;
 	for (i = 0; i < ks->n && ks->ver[i] != ver; i++)
 		;

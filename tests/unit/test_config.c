@@ -589,6 +589,75 @@ Test(config, organizations_errors)
 		   "organizations: must be a table");
 }
 
+Test(config, documents_defaults_and_values)
+{
+	struct config *c = load_ok(LISTEN_OK DB_OK
+	    "organizations = { acme = { ou = \"o\" },\n"
+	    "  nuke = { ou = \"n\", markings = { \"Public\", \"Prescribed\","
+	    " \"Vault\" }, ceilings = { screening = \"Prescribed\","
+	    " auditor = \"Public\" }, two_person = \"Prescribed\" } }\n");
+	const struct config_org *o;
+
+	cr_assert_str_eq(c->doc_dir, "/var/lib/vetd/vetd.db.docs");
+	cr_assert_str_eq(c->doc_key_file, "/var/lib/vetd/vetd.db.keys/master");
+	cr_assert_eq(c->doc_max_size, 256LL * 1024 * 1024);
+	cr_assert_not_null(strstr(c->doc_types, "application/pdf"));
+	/* the REGDOC appendix D scale and the default ceilings */
+	o = config_org_find(c, "acme");
+	cr_assert_eq(o->nmarkings, 8);
+	cr_assert_eq(config_marking_rank(o, "Unclassified"), 0);
+	cr_assert_eq(config_marking_rank(o, "Protected B"), 3);
+	cr_assert_eq(config_marking_rank(o, "Top Secret"), 7);
+	cr_assert_eq(config_marking_rank(o, "top secret"), -1);
+	cr_assert_eq(o->ceiling[ROLE_SCREENING], 6);
+	cr_assert_eq(o->ceiling[ROLE_AUDITOR], 3);
+	cr_assert_eq(o->ceiling[ROLE_APPLICANT], 0);
+	cr_assert_eq(o->ceiling[ROLE_ADMIN], -1);
+	cr_assert_eq(o->two_person, 7);
+	/* an organization's own scale: defaults not on it read nothing */
+	o = config_org_find(c, "nuke");
+	cr_assert_eq(o->nmarkings, 3);
+	cr_assert_eq(o->ceiling[ROLE_SCREENING], 1);
+	cr_assert_eq(o->ceiling[ROLE_AUDITOR], 0);
+	cr_assert_eq(o->ceiling[ROLE_CSO], -1);
+	cr_assert_eq(o->two_person, 1);
+	config_free(c);
+
+	c = load_ok(LISTEN_OK DB_OK "documents = { dir = \"docs\", key_file ="
+	    " \"/k/master\", max_size = 4096, types = \"application/pdf\" }\n");
+	cr_assert_eq(c->doc_dir[0], '/', "resolved against the file");
+	cr_assert_str_eq(c->doc_key_file, "/k/master");
+	cr_assert_eq(c->doc_max_size, 4096);
+	cr_assert_str_eq(c->doc_types, "application/pdf");
+	config_free(c);
+}
+
+Test(config, documents_errors)
+{
+	load_fails(LISTEN_OK DB_OK "documents = { max_size = 10 }\n",
+		   "documents.max_size: must be between");
+	load_fails(LISTEN_OK DB_OK "documents = { colour = 1 }\n",
+		   "documents.colour: unknown key");
+	load_fails(LISTEN_OK DB_OK "organizations = { acme = { ou = \"o\","
+	    " markings = {} } }\n",
+		   "organizations.acme.markings: must list 1 to");
+	load_fails(LISTEN_OK DB_OK "organizations = { acme = { ou = \"o\","
+	    " markings = { \"A\", \"A\" } } }\n",
+		   "organizations.acme.markings[2]: repeats a marking");
+	load_fails(LISTEN_OK DB_OK "organizations = { acme = { ou = \"o\","
+	    " markings = { \"A\", 2 } } }\n",
+		   "organizations.acme.markings[2]: must be a string");
+	load_fails(LISTEN_OK DB_OK "organizations = { acme = { ou = \"o\","
+	    " ceilings = { cso = \"Cosmic\" } } }\n",
+		   "organizations.acme.ceilings.cso: \"Cosmic\" is not one of");
+	load_fails(LISTEN_OK DB_OK "organizations = { acme = { ou = \"o\","
+	    " ceilings = { king = \"Secret\" } } }\n",
+		   "organizations.acme.ceilings.king: not a role");
+	load_fails(LISTEN_OK DB_OK "organizations = { acme = { ou = \"o\","
+	    " two_person = \"Cosmic\" } }\n",
+		   "organizations.acme.two_person: \"Cosmic\" is not one of");
+}
+
 Test(config, too_many_organizations)
 {
 	char text[8192];

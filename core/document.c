@@ -5,10 +5,16 @@
  */
 #include "autoconf.h"
 
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -366,6 +372,58 @@ document_policy_list(struct store *st, const char *owner_kind,
 		store_done(s);
 	}
 	return a != NULL ? a : json_array();
+}
+
+long long
+document_sweep(struct store *st, const char *dir, long long age)
+{
+	static const char sql[] = "SELECT 1 FROM documents WHERE vault_id = ?"
+	    " AND shredded_at IS NULL";
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 sb;
+	char		 id[VAULT_IDLEN + 1];
+	long long	 n = 0;
+	time_t		 now = time(NULL);
+	int		 dfd, live;
+	size_t		 len;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;	/* no documents yet */
+	dfd = dirfd(d);
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		/* "<id>" or ".<id>.part"; nothing else is ours */
+		if (len == VAULT_IDLEN)
+			memcpy(id, e->d_name, VAULT_IDLEN);
+		else if (len == VAULT_IDLEN + 6 && e->d_name[0] == '.' &&
+		    strcmp(e->d_name + 1 + VAULT_IDLEN, ".part") == 0)
+			memcpy(id, e->d_name + 1, VAULT_IDLEN);
+		else
+			continue;
+		id[VAULT_IDLEN] = '\0';
+		if (!vault_id_valid(id) || fstatat(dfd, e->d_name, &sb,
+		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(sb.st_mode) ||
+		    now - sb.st_mtime < age)
+			continue;
+		live = 0;
+		if (len == VAULT_IDLEN) {
+			switch (store_run(st, NULL, 0, sql, "s", id)) {
+			case SQLITE_ROW:
+				live = 1;
+				break;
+			case SQLITE_DONE:
+				break;
+			default:
+				closedir(d);
+				return -1;
+			}
+		}
+		if (!live && unlinkat(dfd, e->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
 }
 
 /* --- releases -------------------------------------------------------------- */

@@ -89,6 +89,14 @@ enum document_status document_shred_owner(struct store *, long long org_id,
 	    const char *owner_kind, long long owner_id, const char *actor,
 	    const char *reason, json_t *ids);
 
+/*
+ * Remove what no document row keeps alive from dir: ciphertexts without a
+ * live row (a crash between the file and its commit, an unlink that
+ * failed after a shred) and partial uploads, once older than age seconds
+ * (an upload in flight is younger). Returns how many, or -1.
+ */
+long long document_sweep(struct store *, const char *dir, long long age);
+
 /* The policy's view of an owner's documents: [{id, kind, language,
  * verified, translation: null | {id, verified}}] (caller decrefs). */
 json_t	*document_policy_list(struct store *, const char *owner_kind,

@@ -801,6 +801,13 @@ tick_run(struct store *st, const struct config *cfg,
 			    &r->notices));
 		}
 	}
+	/* document files no row keeps (a crash mid-upload, a failed unlink
+	 * after a shred), an hour old at least */
+	if (cfg->doc_dir != NULL &&
+	    (r->swept = document_sweep(st, cfg->doc_dir, 3600)) == -1) {
+		snprintf(err, errlen, "documents: database error");
+		goto out;
+	}
 	/* purged values must not linger in the WAL: copy it back and empty
 	 * it (the database file's freed space is zeroed by secure_delete) */
 	if (r->purged > 0 && store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)",

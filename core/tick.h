@@ -36,6 +36,7 @@ struct tick_report {
 	long long	appeals;
 	long long	purged;
 	long long	shredded;	/* documents of purged files */
+	long long	swept;		/* orphaned document files */
 	long long	notices;
 };
 

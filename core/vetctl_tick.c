@@ -75,9 +75,9 @@ vetctl_tick(const struct config *cfg, struct store *st, int argc, char **argv)
 	printf("tick %s: %lld clearances expired, %lld renewal cases opened, "
 	    "%lld restriction reviews flagged, %lld response windows closed, "
 	    "%lld appeal windows closed, %lld files purged (%lld documents "
-	    "shredded), %lld notifications queued\n", today, r.expired,
-	    r.renewals, r.reviews, r.windows, r.appeals, r.purged, r.shredded,
-	    r.notices);
+	    "shredded), %lld notifications queued, %lld orphaned document files "
+	    "removed\n", today, r.expired, r.renewals, r.reviews, r.windows,
+	    r.appeals, r.purged, r.shredded, r.notices, r.swept);
 	if (rc == -1) {
 		fprintf(stderr, "vetctl: tick: %s\n", err);
 		return 1;

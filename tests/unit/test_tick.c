@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@
 
 #include "audit.h"
 #include "config.h"
+#include "document.h"
 #include "log.h"
 #include "org.h"
 #include "policy.h"
@@ -30,7 +33,7 @@
 #include "fixture.h"
 
 static char tmpdir[] = "/tmp/vetd-unit-tick-XXXXXX";
-static char dbpath[600], poldir[600], scriptdir[600];
+static char dbpath[600], poldir[600], scriptdir[600], docdir[600];
 static struct config cfg;
 static struct store *st;
 static struct policy_registry *reg;
@@ -49,6 +52,8 @@ static void setup(void)
 	snprintf(scriptdir, sizeof(scriptdir), "%s/scripts", src);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.database = dbpath;
+	snprintf(docdir, sizeof(docdir), "%s/docs", tmpdir);
+	cfg.doc_dir = docdir;
 	cfg.busy_timeout = 5000;
 	cfg.policy_dir = poldir;
 	cfg.scripts_dir = scriptdir;
@@ -65,6 +70,7 @@ static void teardown(void)
 {
 	policy_registry_free(reg);
 	store_close(st);
+	fixture_rmdir(docdir);
 	fixture_rmdir(tmpdir);
 }
 
@@ -388,6 +394,94 @@ Test(tick, a_legal_hold_stops_the_purge_until_lifted)
 	exec("UPDATE legal_holds SET lifted_at = 'x', lifted_by = 'x'");
 	cr_assert_eq(run().purged, 1);
 	cr_assert_not(files_hold("MARKER-HELD-7735"));
+}
+
+/* A document of case kase, its ciphertext in docdir: its vault id. */
+static void document_of(long long kase, char id[VAULT_IDLEN + 1])
+{
+	unsigned char key[VAULT_KEYBYTES];
+	struct vault_writer *w;
+	char err[256];
+
+	mkdir(docdir, 0700);
+	vault_new_id(id);
+	vault_new_key(key);
+	cr_assert_not_null(w = vault_writer_new(docdir, id, key, err,
+			   sizeof(err)));
+	cr_assert_eq(vault_writer_push(w, "passport scan", 13), 0);
+	cr_assert_eq(vault_writer_finish(w), 0);
+	exec("INSERT INTO documents (org_id, owner_kind, owner_id, vault_id,"
+	     " kind, filename, size, content_type, sha256, classification,"
+	     " uploaded_by, uploaded_at, key_version, wrapped_key) VALUES (%lld,"
+	     " 'case', %lld, '%s', 'passport', 'p.txt', 13, 'text/plain',"
+	     " printf('%%064d', 0), 'Secret', 'x', 'x', 1, zeroblob(72))",
+	     org, kase, id);
+}
+
+static int doc_file(const char *name)
+{
+	char p[700];
+
+	snprintf(p, sizeof(p), "%s/%s", docdir, name);
+	return access(p, F_OK) == 0;
+}
+
+Test(tick, a_purged_files_documents_are_shredded)
+{
+	long long old = closed_file("denied", NULL, 2, "MARKER-DOC-7736");
+	long long young = closed_file("denied", NULL, 0, "MARKER-DOC-7737");
+	char gone[VAULT_IDLEN + 1], kept[VAULT_IDLEN + 1];
+	struct tick_report r;
+
+	document_of(old, gone);
+	document_of(young, kept);
+	r = run();
+	cr_assert_eq(r.purged, 1);
+	cr_assert_eq(r.shredded, 1, "%lld shredded", r.shredded);
+	cr_assert_eq(count("SELECT count(*) FROM documents WHERE vault_id = '%s'"
+			   " AND wrapped_key IS NULL AND shredded_by = 'system:tick'",
+			   gone), 1);
+	cr_assert_eq(count("SELECT count(*) FROM documents WHERE vault_id = '%s'"
+			   " AND wrapped_key IS NOT NULL", kept), 1);
+	cr_assert_not(doc_file(gone), "the ciphertext is still there");
+	cr_assert(doc_file(kept));
+	cr_assert_eq(count("SELECT json_extract(detail, '$.documents_shredded')"
+			   " FROM audit_events WHERE action = 'case.purge'"), 1);
+	cr_assert_eq(run().shredded, 0, "shredded twice");
+}
+
+Test(tick, orphaned_document_files_are_swept_once_old)
+{
+	long long kase = closed_file("denied", NULL, 0, "MARKER-DOC-7738");
+	char live[VAULT_IDLEN + 1], orphan[VAULT_IDLEN + 1], part[80],
+		fresh[VAULT_IDLEN + 1], p[700];
+	struct timespec old[2] = { { 0, 0 }, { 0, 0 } };
+	FILE *fp;
+
+	document_of(kase, live);
+	vault_new_id(orphan);
+	vault_new_id(fresh);
+	snprintf(part, sizeof(part), ".%s.part", fresh);
+	old[0].tv_sec = old[1].tv_sec = time(NULL) - 7200;
+	/* an orphan two hours old, a partial upload as old, a fresh orphan
+	 * (an upload about to commit), an unrelated file */
+	const char *names[] = { orphan, part, fresh, "README" };
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s/%s", docdir, names[i]);
+		cr_assert_not_null(fp = fopen(p, "w"));
+		fclose(fp);
+		if (i < 2)
+			cr_assert_eq(utimensat(AT_FDCWD, p, old, 0), 0);
+	}
+	snprintf(p, sizeof(p), "%s/%s", docdir, live);
+	cr_assert_eq(utimensat(AT_FDCWD, p, old, 0), 0);
+	cr_assert_eq(run().swept, 2);
+	cr_assert(doc_file(live), "a live document was swept");
+	cr_assert_not(doc_file(orphan));
+	cr_assert_not(doc_file(part));
+	cr_assert(doc_file(fresh), "an upload in flight was swept");
+	cr_assert(doc_file("README"), "a file not ours was swept");
+	cr_assert_eq(run().swept, 0);
 }
 
 /* --- appeal windows (REGDOC 11.0) -------------------------------------------- */

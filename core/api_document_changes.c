@@ -109,6 +109,18 @@ answer_meta(struct api_ctx *c, const struct config_org *org,
 		    meta));
 }
 
+/* The two people of a release are people: an API token is no one in
+ * particular (one operator may hold two). 0, or -1 having refused. */
+static int
+person_only(struct api_ctx *c, const char *target)
+{
+	if (c->who.username != NULL)
+		return 0;
+	return api_refuse(c, 403, "forbidden", "a release is asked for and "
+	    "approved by people signed in, not by API tokens",
+	    "release by an API token", target);
+}
+
 void
 api_document_changes_release(struct api_ctx *c)
 {
@@ -120,7 +132,7 @@ api_document_changes_release(struct api_ctx *c)
 	long long		 id;
 
 	if (change_start(c, ACT_DOC_RELEASE, release_body, &org, &d, &o,
-	    target, sizeof(target), &b) == -1)
+	    target, sizeof(target), &b) == -1 || person_only(c, target) == -1)
 		return;
 	if (!api_documents_two_person(org, &d)) {
 		response_error(c->resp, 409, "not_needed", "this document is "
@@ -160,7 +172,7 @@ api_document_changes_approve(struct api_ctx *c)
 	enum document_status	 st;
 
 	if (change_start(c, ACT_DOC_RELEASE, approval_body, &org, &d, &o,
-	    target, sizeof(target), &b) == -1)
+	    target, sizeof(target), &b) == -1 || person_only(c, target) == -1)
 		return;
 	if (util_parse_ll(request_param(c->req, "rid"), 1, (long long)1 << 53,
 	    &rid) == -1 || document_release_get(c->store, d.id, rid, &rel) !=

@@ -50,11 +50,30 @@ document_method_valid(const char *method)
 	return one_of(method, methods);
 }
 
+/*
+ * The length of the UTF-8 sequence at u when it is a character that moves
+ * or hides text rather than showing it: the C1 controls (U+0080..U+009F),
+ * the line and paragraph separators (U+2028, U+2029) and the bidirectional
+ * controls (U+200E, U+200F, U+202A..U+202E, U+2066..U+2069). 0 otherwise.
+ */
+static size_t
+invisible(const unsigned char *u)
+{
+	if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+		return 2;
+	if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x8e || u[2] == 0x8f ||
+	    (u[2] >= 0xa8 && u[2] <= 0xae)))
+		return 3;
+	if (u[0] == 0xe2 && u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9)
+		return 3;
+	return 0;
+}
+
 int
 document_filename_clean(const char *in, char *out, size_t outlen)
 {
 	const char	*base = in, *p;
-	size_t		 n = 0;
+	size_t		 n = 0, skip;
 
 	for (p = in; *p; p++)
 		if (*p == '/' || *p == '\\')
@@ -63,13 +82,19 @@ document_filename_clean(const char *in, char *out, size_t outlen)
 		base++;
 	if (!util_utf8_valid(base, strlen(base)))
 		return -1;
-	for (p = base; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
+	for (p = base; *p; p += skip) {
+		const unsigned char *u = (const unsigned char *)p;
 
 		if (n + 1 >= outlen || n >= 255)
 			return -1;
-		out[n++] = ch < 0x20 || ch == 0x7f || ch == '"' || ch == ';' ?
-		    '_' : (char)ch;
+		if ((skip = invisible(u)) == 0) {
+			skip = 1;
+			if (*u >= 0x20 && *u != 0x7f && *u != '"' && *u != ';') {
+				out[n++] = (char)*u;
+				continue;
+			}
+		}
+		out[n++] = '_';
 	}
 	while (n > 0 && out[n - 1] == ' ')
 		n--;

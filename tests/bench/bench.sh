@@ -12,13 +12,23 @@
 # sign-in can be compared with a raw ldapwhoami bind to the same server, and
 # an authenticated GET /api/v1/me with the bare responder.
 #
+# The "documents" measurement uploads a BENCH_DOC_MB MiB PDF to a case
+# through nginx (encrypted and fsynced by vetd) and downloads it again
+# (decrypted), each round, next to a cp of the same file and a cp followed by
+# an fsync of the copy; once after the rounds it uploads a BENCH_DOC_BIG_MB
+# MiB document while sampling the workers' resident memory. vetd's
+# documents.max_size is 2 GiB here, and so is the body limit of nginx's
+# document upload location (in a copy of conf/vetd-locations.conf).
+#
 # Environment: VETD_BIN, VETCTL_BIN, BARE_BIN, VETD_SRCDIR (set by make
 # bench), NGINX_BIN (default /usr/sbin/nginx), WRK_BIN
 # (default wrk), BENCH_ROUNDS (5), BENCH_DURATION (seconds a round, 5),
 # BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_WORKERS (vetd's workers,
 # 2), BENCH_UPDATE_CLIENTS (4), BENCH_ONLY (names of the measurements to
 # take, e.g. "case update"; the bare responder is always measured),
-# BENCH_KEEP (set: keep the temporary directory, to read its logs).
+# BENCH_KEEP (set: keep the temporary directory, to read its logs),
+# BENCH_DOC_MB (the document measured each round, MiB, 100), BENCH_DOC_BIG_MB
+# (the upload during which memory is sampled, MiB, 1024).
 set -euo pipefail
 shopt -u patsub_replacement 2>/dev/null || true
 export LC_ALL=C
@@ -61,6 +71,17 @@ REGISTER_ROWS=${BENCH_REGISTER_ROWS:-1000000}
 # for renewal (each gets a case, its event, audit row and notifications)
 TICK_TARGET=30
 TICK_ROWS=${BENCH_TICK_ROWS:-1000000}
+# a DOC_MB MiB document uploaded (encrypted, fsynced) and downloaded
+# (decrypted) through nginx: share of cp's throughput on the same file
+# (percent); the upload's target is against cp followed by an fsync of the
+# copy, as vetd makes the ciphertext durable before it commits
+DOC_UPLOAD_TARGET=50
+DOC_DOWNLOAD_TARGET=50
+DOC_MB=${BENCH_DOC_MB:-100}
+# a worker's peak resident memory during a DOC_BIG_MB MiB upload, above its
+# idle resident memory just before (MiB)
+DOC_RSS_TARGET=8
+DOC_BIG_MB=${BENCH_DOC_BIG_MB:-1024}
 
 BASE_DN=dc=vetd,dc=example
 BENCH_USER=northbridge-cso
@@ -71,6 +92,12 @@ port=
 ldap_port=
 cookie=
 cso_cookie=
+vetd_pid=
+doc_cookie=
+doc_csrf=
+doc_id=
+doc_code=
+doc_cold=
 pids=()
 declare -A results=()
 
@@ -140,6 +167,7 @@ write_vetd_config() {
 		database = "vetd.db"
 		log_level = "info"
 		session = { insecure_cookie = true }
+		documents = { max_size = 2147483648 } -- and 2g in nginx: write_nginx_config
 		policies = { dir = "$VETD_SRCDIR/policies", scripts = "$VETD_SRCDIR/scripts" }
 		directory = {
 		  url = "ldap://127.0.0.1:$ldap_port",
@@ -199,7 +227,17 @@ write_nginx_config() {
 	cp -R "$VETD_SRCDIR/web" "$workdir/web"
 	chmod -R a+rX "$workdir/web"
 	text=${text//@WEBROOT@/$workdir/web}
-	text=${text//@CONFDIR@/$VETD_SRCDIR/conf}
+	# vetd-locations.conf as shipped, but for the body limit of the document
+	# uploads, raised to the documents.max_size of write_vetd_config
+	mkdir -p "$workdir/conf"
+	awk '/^location .*documents/ { inside = 1 }
+		inside && /^}/ { inside = 0 }
+		inside && $1 == "client_max_body_size" { sub(/client_max_body_size [^;]*;/, "client_max_body_size 2g;"); n++ }
+		{ print }
+		END { exit n == 0 }' "$VETD_SRCDIR/conf/vetd-locations.conf" \
+		>"$workdir/conf/vetd-locations.conf" ||
+		die "no client_max_body_size in a documents location of $VETD_SRCDIR/conf/vetd-locations.conf"
+	text=${text//@CONFDIR@/$workdir/conf}
 	text=${text//@USER_DIRECTIVE@/$user}
 	text=${text//@EXTRA@/$extra}
 	printf '%s\n' "$text" >"$workdir/nginx.conf"
@@ -243,6 +281,7 @@ setup() {
 	write_nginx_config
 
 	start "$workdir/vetd.log" "$VETD_BIN" -f "$workdir/vetd.conf"
+	vetd_pid=${pids[-1]}
 	start "$workdir/bare.log" "$BARE_BIN" "$workdir/bare.sock" "${BENCH_WORKERS:-2}"
 	start "$workdir/nginx.log" "$NGINX_BIN" -p "$workdir/" \
 		-c "$workdir/nginx.conf" -e "$workdir/nginx-error.log"
@@ -557,6 +596,296 @@ measure_tick() {
 		"$(sed 's/^tick [0-9-]*: //' <<<"$out")"
 }
 
+# --- documents -------------------------------------------------------------
+
+# The vetd workers: the master's children, one pid a line.
+vetd_workers() {
+	pgrep -P "$vetd_pid" | sort -n || true
+}
+
+# Field $2 (VmRSS, VmHWM) of /proc/$1/status in KiB; 0 when it is gone.
+proc_kb() {
+	local k v _
+	{
+		while read -r k v _; do
+			if [[ $k == "$2:" ]]; then
+				printf '%s\n' "$v"
+				return 0
+			fi
+		done <"/proc/$1/status"
+	} 2>/dev/null || true
+	printf '0\n'
+}
+
+# CPU time (user and system, clock ticks) of pid $1 so far; 0 when gone.
+proc_cpu() {
+	local -a f
+	{ read -r -a f <"/proc/$1/stat"; } 2>/dev/null || true
+	printf '%s\n' "$((${f[13]:-0} + ${f[14]:-0}))"
+}
+
+# Throughput in MB/s (10^6 bytes) of $1 bytes between microsecond times $2
+# and $3.
+doc_rate() {
+	awk -v b="$1" -v a="$2" -v z="$3" 'BEGIN { printf "%.1f", b / (z - a) }'
+}
+
+# POST file $1 as a PDF document of case 1, as the cso; sets doc_code and,
+# on 201, doc_id. The body is streamed from the file (-T; --data-binary
+# @file would first read all of it into curl's memory).
+doc_upload() {
+	doc_id=
+	doc_code=$(curl -s -o "$workdir/doc-upload.json" -w '%{http_code}' -X POST -T "$1" \
+		-H 'Expect:' -H 'Content-Type: application/pdf' \
+		-H "Cookie: $doc_cookie" -H "X-CSRF-Token: $doc_csrf" \
+		"http://127.0.0.1:$port/api/v1/cases/1/documents?kind=other&classification=Protected%20B&filename=bench.pdf" ||
+		true)
+	if [[ $doc_code == 201 ]]; then
+		doc_id=$(sed -n 's/.*"document": *{ *"id": *\([0-9][0-9]*\).*/\1/p' "$workdir/doc-upload.json")
+	fi
+}
+
+# Die unless the last upload (of $1) answered 201 with a document id.
+doc_check_upload() {
+	if [[ $doc_code != 201 ]]; then
+		# nginx's own 413 (vetd's has another message)
+		if grep -q 'the request body is larger' "$workdir/doc-upload.json" 2>/dev/null; then
+			die "nginx refused the $1 upload as too large (client_max_body_size in $workdir/conf/vetd-locations.conf)"
+		fi
+		die "the $1 upload answered $doc_code: $(head -c 600 "$workdir/doc-upload.json" 2>/dev/null)
+$(tail -n 5 "$workdir/vetd.log")"
+	fi
+	[[ -n $doc_id ]] || die "no document id in the answer to the $1 upload: $(head -c 600 "$workdir/doc-upload.json")"
+}
+
+# GET document $1 into file $2, as the cso; sets doc_code.
+doc_download() {
+	doc_code=$(curl -s -o "$2" -w '%{http_code}' -H "Cookie: $doc_cookie" \
+		"http://127.0.0.1:$port/api/v1/documents/$1" || true)
+}
+
+# Once, before the first document measurement: the cso's session, the
+# DOC_MB MiB test file (random bytes after a PDF header, which libmagic
+# reads as application/pdf), the workers' resident memory before any
+# document request, and one upload and download checked for content (which
+# also warms vetd up).
+doc_prepare() {
+	local src=$workdir/doc.pdf bytes=$((DOC_MB * 1048576)) w sum
+	read -r doc_cookie doc_csrf <<<"$(sign_in_as northbridge-cso)"
+	[[ -n $doc_cookie && -n $doc_csrf ]] || die "could not sign in as the cso for the documents"
+	{
+		printf '%%PDF-1.4\n'
+		head -c $((bytes - 9)) /dev/urandom
+	} >"$src"
+	# on disk now, not written back by the kernel during a measurement
+	sync -- "$src"
+	if command -v file >/dev/null; then
+		[[ $(file --mime-type -b "$src") == application/pdf ]] ||
+			die "file(1) does not read $src as a PDF: $(file --mime-type -b "$src")"
+	fi
+	doc_cold=
+	for w in $(vetd_workers); do
+		doc_cold+="$w:$(proc_kb "$w" VmRSS) "
+	done
+	doc_upload "$src"
+	doc_check_upload "$DOC_MB MiB"
+	sum=$(sha256sum <"$src" | awk '{ print $1 }')
+	grep -q "\"sha256\": *\"$sum\"" "$workdir/doc-upload.json" ||
+		die "the upload's sha256 is not the file's ($sum): $(head -c 600 "$workdir/doc-upload.json")"
+	grep -q "\"size\": *$bytes[,}]" "$workdir/doc-upload.json" ||
+		die "the upload's size is not $bytes: $(head -c 600 "$workdir/doc-upload.json")"
+	doc_download "$doc_id" "$workdir/doc-down.pdf"
+	[[ $doc_code == 200 ]] || die "the download of document $doc_id answered $doc_code: $(head -c 600 "$workdir/doc-down.pdf")"
+	cmp -s "$src" "$workdir/doc-down.pdf" || die "document $doc_id downloaded is not the file uploaded"
+	rm -f "$workdir/doc-down.pdf"
+}
+
+# A DOC_MB MiB document: cp of the file, cp and an fsync of the copy, the
+# upload (encryption, fsync, commit) and the download (decryption) of the
+# same file through nginx, all in the same directory; throughput in MB/s.
+# Each copy is removed at once, before the kernel writes it back during a
+# later measurement.
+measure_documents() {
+	local src=$workdir/doc.pdf dst=$workdir/doc-copy.pdf bytes=$((DOC_MB * 1048576))
+	local t0 t1 cpr syncr upr downr size
+	[[ -n $doc_cookie ]] || doc_prepare
+	rm -f "$dst"
+
+	t0=${EPOCHREALTIME/./}
+	cp -- "$src" "$dst"
+	t1=${EPOCHREALTIME/./}
+	cpr=$(doc_rate "$bytes" "$t0" "$t1")
+	rm -f "$dst"
+
+	t0=${EPOCHREALTIME/./}
+	cp -- "$src" "$dst"
+	sync -- "$dst"
+	t1=${EPOCHREALTIME/./}
+	syncr=$(doc_rate "$bytes" "$t0" "$t1")
+	rm -f "$dst"
+
+	t0=${EPOCHREALTIME/./}
+	doc_upload "$src"
+	t1=${EPOCHREALTIME/./}
+	doc_check_upload "$DOC_MB MiB"
+	upr=$(doc_rate "$bytes" "$t0" "$t1")
+
+	t0=${EPOCHREALTIME/./}
+	doc_download "$doc_id" "$dst"
+	t1=${EPOCHREALTIME/./}
+	[[ $doc_code == 200 ]] || die "the download of document $doc_id answered $doc_code: $(head -c 600 "$dst")"
+	size=$(stat -c %s "$dst")
+	((size == bytes)) || die "the download of document $doc_id has $size bytes, not $bytes"
+	downr=$(doc_rate "$bytes" "$t0" "$t1")
+	rm -f "$dst"
+
+	results[doccp]+="$cpr "
+	results[docsync]+="$syncr "
+	results[docup]+="$upr "
+	results[docdown]+="$downr "
+	printf 'round %d/%d  %-8s %12.1f MB/s (cp %.1f, cp+fsync %.1f MB/s)\n' "$1" "$ROUNDS" \
+		docup "$upr" "$cpr" "$syncr"
+	printf 'round %d/%d  %-8s %12.1f MB/s (cp %.1f MB/s)\n' "$1" "$ROUNDS" docdown "$downr" "$cpr"
+}
+
+# Small uploads, two at a time, until every worker has stored a document
+# (vetd.log says which did), so that the one-time costs of a worker's first
+# document (libmagic's database among them) are paid before its idle memory
+# is read. Gives up quietly after 20 pairs.
+doc_warm_workers() {
+	local small=$workdir/doc-small.pdf i w missing
+	{
+		printf '%%PDF-1.4\n'
+		head -c 1024 /dev/urandom
+	} >"$small"
+	for ((i = 0; i < 20; i++)); do
+		missing=
+		for w in "$@"; do
+			grep -q "proc=worker pid=$w .*event=document_stored" "$workdir/vetd.log" ||
+				missing+="$w "
+		done
+		[[ -n $missing ]] || break
+		doc_upload "$small" &
+		doc_upload "$small"
+		wait "$!" || true
+	done
+	rm -f "$small"
+}
+
+# Sample the VmRSS of the pids given every 20 ms until $workdir/rss.stop
+# appears (or the benchmark is gone); then print "pid peak-KiB" for each.
+doc_sample_rss() {
+	local -A peak=()
+	local pid k v _
+	while [[ -d $workdir && ! -e $workdir/rss.stop ]] && kill -0 "$$" 2>/dev/null; do
+		for pid in "$@"; do
+			{
+				while read -r k v _; do
+					if [[ $k == VmRSS: ]]; then
+						((v <= ${peak[$pid]:-0})) || peak[$pid]=$v
+						break
+					fi
+				done <"/proc/$pid/status"
+			} 2>/dev/null || true
+		done
+		sleep 0.02
+	done
+	for pid in "$@"; do
+		printf '%s %s\n' "$pid" "${peak[$pid]:-0}"
+	done
+}
+
+# Once: a DOC_BIG_MB MiB document (DOC_MB MiB test file repeated, written
+# out, not sparse) uploaded while the workers' resident memory is watched
+# (every worker having stored a document before: see doc_warm_workers):
+# their peak (VmHWM after resetting it through clear_refs, and VmRSS sampled
+# every 20 ms) against their VmRSS just before. The worker reported is the
+# one that took the upload: the one that used the most CPU time meanwhile.
+measure_document_memory() {
+	local src=$workdir/doc.pdf big=$workdir/doc-big.pdf bytes=$((DOC_BIG_MB * 1048576))
+	local i w sampler t0 t1 rate hwm=1 best= bestcpu=-1 idle peak sampled cold=0
+	local -a workers after
+	local -A idlekb=() hwmkb=() samplekb=() cpu=()
+	[[ -n $doc_cookie ]] || doc_prepare
+	{
+		for ((i = 0; i < DOC_BIG_MB / DOC_MB; i++)); do
+			cat -- "$src"
+		done
+		head -c $(((DOC_BIG_MB % DOC_MB) * 1048576)) -- "$src"
+	} >"$big"
+	sync -- "$big"
+
+	mapfile -t workers < <(vetd_workers)
+	((${#workers[@]} > 0)) || die "no vetd workers found (children of $vetd_pid)"
+	doc_warm_workers "${workers[@]}"
+	for w in "${workers[@]}"; do
+		echo 5 2>/dev/null >"/proc/$w/clear_refs" || hwm=
+	done
+	for w in "${workers[@]}"; do
+		idlekb[$w]=$(proc_kb "$w" VmRSS)
+		cpu[$w]=$(proc_cpu "$w")
+	done
+	rm -f "$workdir/rss.stop"
+	doc_sample_rss "${workers[@]}" >"$workdir/rss.peak" &
+	sampler=$!
+
+	t0=${EPOCHREALTIME/./}
+	doc_upload "$big"
+	t1=${EPOCHREALTIME/./}
+
+	: >"$workdir/rss.stop"
+	wait "$sampler" || true
+	for w in "${workers[@]}"; do
+		hwmkb[$w]=$(proc_kb "$w" VmHWM)
+		cpu[$w]=$(($(proc_cpu "$w") - ${cpu[$w]}))
+	done
+	while read -r w peak; do
+		samplekb[$w]=$peak
+	done <"$workdir/rss.peak"
+	rm -f "$big" "$workdir/rss.stop"
+	doc_check_upload "$DOC_BIG_MB MiB"
+	rate=$(doc_rate "$bytes" "$t0" "$t1")
+	mapfile -t after < <(vetd_workers)
+	[[ ${after[*]} == "${workers[*]}" ]] ||
+		die "the vetd workers changed during the $DOC_BIG_MB MiB upload (${workers[*]} before, ${after[*]} after):
+$(tail -n 20 "$workdir/vetd.log")"
+
+	for w in "${workers[@]}"; do
+		if ((${cpu[$w]} > bestcpu)); then
+			best=$w
+			bestcpu=${cpu[$w]}
+		fi
+	done
+	idle=${idlekb[$best]}
+	sampled=${samplekb[$best]:-0}
+	peak=$sampled
+	if [[ -n $hwm ]] && ((${hwmkb[$best]} > peak)); then
+		peak=${hwmkb[$best]}
+	fi
+	for i in $doc_cold; do
+		if [[ ${i%%:*} == "$best" ]]; then
+			cold=${i#*:}
+		fi
+	done
+	results[rssidle]=$idle
+	results[rsspeak]=$peak
+	results[rsscold]=$cold
+	results[docbig]=$rate
+	printf 'once       %-8s %12.1f MiB peak, worker %d, %d MiB upload at %.1f MB/s (%.2f s, worker CPU %.2f s)\n' rss \
+		"$(awk -v k="$peak" 'BEGIN { print k / 1024 }')" "$best" "$DOC_BIG_MB" "$rate" \
+		"$(awk -v a="$t0" -v z="$t1" 'BEGIN { print (z - a) / 1e6 }')" \
+		"$(awk -v c="$bestcpu" -v h="$(getconf CLK_TCK)" 'BEGIN { print c / h }')"
+	printf '           %-8s idle %.1f MiB just before (%.1f MiB before the first document), +%.1f MiB; %s\n' "" \
+		"$(awk -v k="$idle" 'BEGIN { print k / 1024 }')" \
+		"$(awk -v k="$cold" 'BEGIN { print k / 1024 }')" \
+		"$(awk -v p="$peak" -v i="$idle" 'BEGIN { print (p - i) / 1024 }')" \
+		"$(if [[ -n $hwm ]]; then
+			awk -v h="${hwmkb[$best]}" -v s="$sampled" 'BEGIN { printf "VmHWM %.1f MiB, sampled VmRSS %.1f MiB", h / 1024, s / 1024 }'
+		else
+			awk -v s="$sampled" 'BEGIN { printf "sampled VmRSS %.1f MiB (clear_refs not writable: no VmHWM)", s / 1024 }'
+		fi)"
+}
+
 # "met" when awk's condition on r and t holds, else "MISSED".
 verdict() {
 	if awk -v r="$1" -v t="$2" "BEGIN { exit !($3) }"; then
@@ -577,9 +906,141 @@ median() {
 
 # --- main ------------------------------------------------------------------
 
+# Keep verdict $1 for the exit status: anything but "met" makes it 1.
+judge() {
+	[[ $1 == met ]] || status=1
+}
+
+# The summary: one line per measurement taken (see wanted), with its median,
+# and the ratios and targets; sets status (main's) to 1 when a target is
+# missed.
+summary() {
+	local health bare me signin whoami rawbind adjud adjref diffs ratio casers updates
+	local raws regms case_ratio upd_ratio ticks me_ratio slow v
+	local cpr syncr upr downr up_cp up_sync down_cp idle peak delta
+	bare=$(median "${results[bare]:-}")
+	say ""
+	printf '%-32s %16s %10s %8s\n' measurement median target result
+	if wanted health; then
+		health=$(median "${results[health]:-}")
+		printf '%-32s %10.1f req/s %10s %8s\n' "GET /api/v1/health (vetd)" "$health" - -
+	fi
+	if wanted me; then
+		me=$(median "${results[me]:-}")
+		printf '%-32s %10.1f req/s %10s %8s\n' "GET /api/v1/me (vetd, cookie)" "$me" - -
+	fi
+	printf '%-32s %10.1f req/s %10s %8s\n' "GET /bare (bare libfcgi)" "$bare" - -
+	if wanted health; then
+		ratio=$(awk -v h="$health" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
+		v=$(verdict "$ratio" "$HEALTH_TARGET" 'r >= t')
+		judge "$v"
+		printf '%-32s %14s   %10s %8s\n' "health / bare" "$ratio %" ">= $HEALTH_TARGET %" "$v"
+	fi
+	if wanted me; then
+		me_ratio=$(awk -v h="$me" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
+		v=$(verdict "$me_ratio" "$ME_TARGET" 'r >= t')
+		judge "$v"
+		printf '%-32s %14s   %10s %8s\n' "me / bare" "$me_ratio %" ">= $ME_TARGET %" "$v"
+	fi
+	if wanted signin; then
+		signin=$(median "${results[signin]:-}")
+		printf '%-32s %11.3f ms %10s %8s\n' "POST /api/v1/session (sign-in)" "$signin" - -
+	fi
+	if wanted ldapwhoami; then
+		whoami=$(median "${results[whoami]:-}")
+		printf '%-32s %11.3f ms %10s %8s\n' "ldapwhoami (raw bind, with exec)" "$whoami" - -
+	fi
+	if wanted signin && wanted ldapwhoami; then
+		slow=$(awk -v s="$signin" -v w="$whoami" 'BEGIN { printf "%.2f", s / w }')
+		v=$(verdict "$slow" "$SIGNIN_TARGET" 'r <= t')
+		judge "$v"
+		printf '%-32s %14s   %10s %8s\n' "sign-in / ldapwhoami" "${slow}x" "<= ${SIGNIN_TARGET}x" "$v"
+	fi
+	if wanted rawbind; then
+		rawbind=$(median "${results[rawbind]:-}")
+		printf '%-32s %11.3f ms %10s %8s\n' "in-process bind (no exec)" "$rawbind" - -
+	fi
+	if wanted signin && wanted rawbind; then
+		printf '%-32s %14s   %10s %8s\n' "sign-in / in-process bind" \
+			"$(awk -v s="$signin" -v w="$rawbind" 'BEGIN { printf "%.2f", s / w }')x" "(info)" -
+	fi
+	if wanted policy_calls; then
+		adjud=$(median "${results[adjudicate]:-}")
+		adjref=$(median "${results[adjref]:-}")
+		v=$(verdict "$adjud" "$ADJUDICATE_TARGET" 'r >= t')
+		judge "$v"
+		printf '%-32s %10.0f /s   %10s %8s\n' "adjudicate, in-process, 1 core" "$adjud" ">= $ADJUDICATE_TARGET" "$v"
+		printf '%-32s %10.0f /s   %10s %8s\n' "reference (constant answer)" "$adjref" - -
+	fi
+	if wanted policy_diff; then
+		diffs=$(median "${results[diff]:-}")
+		v=$(verdict "$diffs" "$DIFF_TARGET" 'r <= t')
+		judge "$v"
+		printf '%-32s %12.2f s %10s %8s\n' "policy diff, $DIFF_CASES cases" "$diffs" "<= ${DIFF_TARGET} s" "$v"
+	fi
+	if wanted case; then
+		casers=$(median "${results[case]:-}")
+		case_ratio=$(awk -v h="$casers" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
+		v=$(verdict "$case_ratio" "$CASE_TARGET" 'r >= t')
+		judge "$v"
+		printf '%-32s %10.1f req/s %10s %8s\n' "GET /api/v1/cases/{id} (audited)" "$casers" - -
+		printf '%-32s %14s   %10s %8s\n' "case read / bare" "$case_ratio %" ">= $CASE_TARGET %" "$v"
+	fi
+	if wanted update; then
+		updates=$(median "${results[update]:-}")
+		raws=$(median "${results[raw]:-}")
+		upd_ratio=$(awk -v u="$updates" -v r="$raws" 'BEGIN { printf "%.1f", 100 * u / r }')
+		v=$(verdict "$upd_ratio" "$UPDATE_TARGET" 'r >= t')
+		judge "$v"
+		printf '%-32s %10.1f /s   %10s %8s\n' "section update, $UPDATE_CLIENTS clients" "$updates" - -
+		printf '%-32s %10.1f /s   %10s %8s\n' "raw single-row commits" "$raws" - -
+		printf '%-32s %14s   %10s %8s\n' "update / raw commit" "$upd_ratio %" ">= $UPDATE_TARGET %" "$v"
+	fi
+	if wanted register; then
+		regms=$(median "${results[register]:-}")
+		v=$(verdict "$regms" "$REGISTER_TARGET" 'r <= t')
+		judge "$v"
+		printf '%-32s %11.3f ms %10s %8s\n' "register: expiring in 180 days" "$regms" "<= ${REGISTER_TARGET} ms" "$v"
+	fi
+	if wanted tick; then
+		ticks=$(median "${results[tick]:-}")
+		v=$(verdict "$ticks" "$TICK_TARGET" 'r <= t')
+		judge "$v"
+		printf '%-32s %12.2f s %10s %8s\n' "tick, $TICK_ROWS clearances" "$ticks" "<= ${TICK_TARGET} s" "$v"
+	fi
+	if wanted documents; then
+		cpr=$(median "${results[doccp]:-}")
+		syncr=$(median "${results[docsync]:-}")
+		upr=$(median "${results[docup]:-}")
+		downr=$(median "${results[docdown]:-}")
+		up_cp=$(awk -v u="$upr" -v c="$cpr" 'BEGIN { printf "%.1f", 100 * u / c }')
+		up_sync=$(awk -v u="$upr" -v c="$syncr" 'BEGIN { printf "%.1f", 100 * u / c }')
+		down_cp=$(awk -v u="$downr" -v c="$cpr" 'BEGIN { printf "%.1f", 100 * u / c }')
+		printf '%-32s %11.1f MB/s %10s %8s\n' "document upload, $DOC_MB MiB" "$upr" - -
+		printf '%-32s %11.1f MB/s %10s %8s\n' "document download, $DOC_MB MiB" "$downr" - -
+		printf '%-32s %11.1f MB/s %10s %8s\n' "cp, $DOC_MB MiB" "$cpr" - -
+		printf '%-32s %11.1f MB/s %10s %8s\n' "cp + fsync, $DOC_MB MiB" "$syncr" - -
+		printf '%-32s %14s   %10s %8s\n' "upload / cp" "$up_cp %" "(info)" -
+		v=$(verdict "$up_sync" "$DOC_UPLOAD_TARGET" 'r >= t')
+		judge "$v"
+		printf '%-32s %14s   %10s %8s\n' "upload / cp + fsync" "$up_sync %" ">= $DOC_UPLOAD_TARGET %" "$v"
+		v=$(verdict "$down_cp" "$DOC_DOWNLOAD_TARGET" 'r >= t')
+		judge "$v"
+		printf '%-32s %14s   %10s %8s\n' "download / cp" "$down_cp %" ">= $DOC_DOWNLOAD_TARGET %" "$v"
+		idle=$(awk -v k="${results[rssidle]}" 'BEGIN { printf "%.1f", k / 1024 }')
+		peak=$(awk -v k="${results[rsspeak]}" 'BEGIN { printf "%.1f", k / 1024 }')
+		delta=$(awk -v p="${results[rsspeak]}" -v i="${results[rssidle]}" 'BEGIN { printf "%.1f", (p - i) / 1024 }')
+		printf '%-32s %11.1f MB/s %10s %8s\n' "document upload, $DOC_BIG_MB MiB" "${results[docbig]}" - -
+		printf '%-32s %12.1f MiB %10s %8s\n' "worker RSS, idle" "$idle" - -
+		printf '%-32s %12.1f MiB %10s %8s\n' "worker RSS, peak in that upload" "$peak" - -
+		v=$(verdict "$delta" "$DOC_RSS_TARGET" 'r <= t')
+		judge "$v"
+		printf '%-32s %12.1f MiB %10s %8s\n' "worker RSS, peak - idle" "$delta" "<= $DOC_RSS_TARGET MiB" "$v"
+	fi
+}
+
 main() {
-	local round health bare me signin whoami rawbind adjud adjref diffs v4 v5 ratio
-	local casers updates raws regms case_ratio upd_ratio v6 v7 v8 v9 ticks me_ratio slow v1 v2 v3 status=0
+	local round m status=0
 
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
@@ -592,64 +1053,13 @@ main() {
 
 	for ((round = 1; round <= ROUNDS; round++)); do
 		for m in health bare me signin ldapwhoami rawbind policy_calls \
-		    policy_diff case update register tick; do
+		    policy_diff case update register tick documents; do
 			if wanted "$m"; then "measure_$m" "$round"; fi
 		done
 	done
+	if wanted documents; then measure_document_memory; fi
 
-	health=$(median "${results[health]:-}")
-	bare=$(median "${results[bare]:-}")
-	me=$(median "${results[me]:-}")
-	signin=$(median "${results[signin]:-}")
-	whoami=$(median "${results[whoami]:-}")
-	rawbind=$(median "${results[rawbind]:-}")
-	adjud=$(median "${results[adjudicate]:-}")
-	adjref=$(median "${results[adjref]:-}")
-	diffs=$(median "${results[diff]:-}")
-	casers=$(median "${results[case]:-}")
-	updates=$(median "${results[update]:-}")
-	raws=$(median "${results[raw]:-}")
-	regms=$(median "${results[register]:-}")
-	ticks=$(median "${results[tick]:-}")
-	case_ratio=$(awk -v h="$casers" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
-	upd_ratio=$(awk -v u="$updates" -v r="$raws" 'BEGIN { printf "%.1f", 100 * u / r }')
-	v6=$(verdict "$case_ratio" "$CASE_TARGET" 'r >= t')
-	v7=$(verdict "$upd_ratio" "$UPDATE_TARGET" 'r >= t')
-	v8=$(verdict "$regms" "$REGISTER_TARGET" 'r <= t')
-	v9=$(verdict "$ticks" "$TICK_TARGET" 'r <= t')
-	ratio=$(awk -v h="$health" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
-	me_ratio=$(awk -v h="$me" -v b="$bare" 'BEGIN { printf "%.1f", 100 * h / b }')
-	slow=$(awk -v s="$signin" -v w="$whoami" 'BEGIN { printf "%.2f", s / w }')
-	v1=$(verdict "$ratio" "$HEALTH_TARGET" 'r >= t')
-	v2=$(verdict "$me_ratio" "$ME_TARGET" 'r >= t')
-	v3=$(verdict "$slow" "$SIGNIN_TARGET" 'r <= t')
-	v4=$(verdict "$adjud" "$ADJUDICATE_TARGET" 'r >= t')
-	v5=$(verdict "$diffs" "$DIFF_TARGET" 'r <= t')
-	[[ $v1$v2$v3$v4$v5$v6$v7$v8$v9 == metmetmetmetmetmetmetmetmet ]] || status=1
-
-	say ""
-	printf '%-32s %16s %10s %8s\n' measurement median target result
-	printf '%-32s %10.1f req/s %10s %8s\n' "GET /api/v1/health (vetd)" "$health" - -
-	printf '%-32s %10.1f req/s %10s %8s\n' "GET /api/v1/me (vetd, cookie)" "$me" - -
-	printf '%-32s %10.1f req/s %10s %8s\n' "GET /bare (bare libfcgi)" "$bare" - -
-	printf '%-32s %14s   %10s %8s\n' "health / bare" "$ratio %" ">= $HEALTH_TARGET %" "$v1"
-	printf '%-32s %14s   %10s %8s\n' "me / bare" "$me_ratio %" ">= $ME_TARGET %" "$v2"
-	printf '%-32s %11.3f ms %10s %8s\n' "POST /api/v1/session (sign-in)" "$signin" - -
-	printf '%-32s %11.3f ms %10s %8s\n' "ldapwhoami (raw bind, with exec)" "$whoami" - -
-	printf '%-32s %14s   %10s %8s\n' "sign-in / ldapwhoami" "${slow}x" "<= ${SIGNIN_TARGET}x" "$v3"
-	printf '%-32s %11.3f ms %10s %8s\n' "in-process bind (no exec)" "$rawbind" - -
-	printf '%-32s %14s   %10s %8s\n' "sign-in / in-process bind" \
-		"$(awk -v s="$signin" -v w="$rawbind" 'BEGIN { printf "%.2f", s / w }')x" "(info)" -
-	printf '%-32s %10.0f /s   %10s %8s\n' "adjudicate, in-process, 1 core" "$adjud" ">= $ADJUDICATE_TARGET" "$v4"
-	printf '%-32s %10.0f /s   %10s %8s\n' "reference (constant answer)" "$adjref" - -
-	printf '%-32s %12.2f s %10s %8s\n' "policy diff, $DIFF_CASES cases" "$diffs" "<= ${DIFF_TARGET} s" "$v5"
-	printf '%-32s %10.1f req/s %10s %8s\n' "GET /api/v1/cases/{id} (audited)" "$casers" - -
-	printf '%-32s %14s   %10s %8s\n' "case read / bare" "$case_ratio %" ">= $CASE_TARGET %" "$v6"
-	printf '%-32s %10.1f /s   %10s %8s\n' "section update, $UPDATE_CLIENTS clients" "$updates" - -
-	printf '%-32s %10.1f /s   %10s %8s\n' "raw single-row commits" "$raws" - -
-	printf '%-32s %14s   %10s %8s\n' "update / raw commit" "$upd_ratio %" ">= $UPDATE_TARGET %" "$v7"
-	printf '%-32s %11.3f ms %10s %8s\n' "register: expiring in 180 days" "$regms" "<= ${REGISTER_TARGET} ms" "$v8"
-	printf '%-32s %12.2f s %10s %8s\n' "tick, $TICK_ROWS clearances" "$ticks" "<= ${TICK_TARGET} s" "$v9"
+	summary
 	return "$status"
 }
 

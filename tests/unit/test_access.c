@@ -540,9 +540,14 @@ Test(access, document_need_to_know)
 	expect(&p, ACT_DOC_UPLOAD, &obj, N, "applicant, another's file");
 	p = who(ROLE_BIT(ROLE_SCREENING), "alice");
 	expect(&p, ACT_DOC_READ, &obj, D, "screening, not assigned");
-	/* the authority orders destruction without need-to-know */
+	/* the authority's order needs the file's need to know, not the
+	 * marking */
 	p = who(ROLE_BIT(ROLE_AUTHORITY), "alice");
+	expect(&p, ACT_DOC_DESTROY, &obj, D, "authority, no need to know");
+	d.roles = ROLE_BIT(ROLE_AUTHORITY);
+	d.rank = 99;
 	expect(&p, ACT_DOC_DESTROY, &obj, A, "authority destroys");
+	expect(&p, ACT_DOC_READ, &obj, D, "authority reads above the scale");
 	/* tenancy first */
 	obj.org_id = OTHER;
 	expect(&p, ACT_DOC_DESTROY, &obj, N, "authority, another org");

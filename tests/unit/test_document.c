@@ -31,6 +31,12 @@ Test(document, filenames_are_made_safe)
 		{ "say \"hi\"; rm.txt", "say _hi__ rm.txt" },
 		{ "pi\xc3\xa8" "ce.pdf", "pi\xc3\xa8" "ce.pdf" },
 		{ "name  ", "name" },
+		/* C1 controls, line separators, bidirectional overrides */
+		{ "nel\xc2\x85" "csi\xc2\x9b" "x.txt", "nel_csi_x.txt" },
+		{ "a\xe2\x80\xa8" "b.txt", "a_b.txt" },
+		{ "invoice\xe2\x80\xae" "fdp.exe", "invoice_fdp.exe" },
+		{ "x\xe2\x81\xa6" "y", "x_y" },
+		{ "caf\xc3\xa9\xe2\x80\x94ok", "caf\xc3\xa9\xe2\x80\x94ok" },
 	};
 	static const char *const bad[] = { "", "/", "dir/", "...", "  ",
 		"\xff\xfe.txt", "a/\xc3" };

@@ -33,6 +33,11 @@ return {
 	},
 	timeliness_end = { "issued", "denied" },
 
+	-- read by vetd: may the applicant read a document they uploaded to
+	-- their own file whatever its marking? (false: only within the
+	-- applicant's ceiling, organizations.<org>.ceilings)
+	documents_uploader_reads = true,
+
 	-- used by the default policy.lua
 	document_languages = { "en", "fr" }, -- no translation needed (REGDOC 5.2)
 	recent_years = 5,            -- conduct younger than this is recent: grant with a warning

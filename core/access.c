@@ -141,6 +141,46 @@ access_document(const struct principal *p, enum access_action act,
 	return ACCESS_ALLOW;
 }
 
+int
+access_incident_reporter(const struct principal *p,
+    const struct access_incident *inc)
+{
+	return inc->reporter || (p->roles & ROLE_BIT(ROLE_CSO)) ||
+	    !inc->confidential;
+}
+
+/*
+ * Incidents (reference 000): the cso handles them and sees them all; the
+ * reporter sees their own, the subject those about them, the authority
+ * and the auditor all of them (without a confidential reporter). Anyone
+ * named in a report never sees it, whatever their roles.
+ */
+static enum access_decision
+access_incident(const struct principal *p, enum access_action act,
+    const struct access_incident *inc, const char **reason)
+{
+	int	reads;
+
+	if (inc->named && !inc->reporter) {
+		*reason = "named in the report";
+		return ACCESS_NOT_FOUND;
+	}
+	reads = (p->roles & (ROLE_BIT(ROLE_CSO) | ROLE_BIT(ROLE_AUTHORITY) |
+	    ROLE_BIT(ROLE_AUDITOR))) || inc->reporter || inc->subject;
+	if (act == ACT_INCIDENT_HANDLE && (p->roles & ROLE_BIT(ROLE_CSO)))
+		return ACCESS_ALLOW;
+	if (act == ACT_INCIDENT_READ && reads)
+		return ACCESS_ALLOW;
+	if (!reads && (p->roles & ~ROLE_BIT(ROLE_APPLICANT)) == 0) {
+		*reason = "not a report of theirs or about them";
+		return ACCESS_NOT_FOUND;
+	}
+	*reason = act == ACT_INCIDENT_HANDLE ? "incidents are handled by the "
+	    "cso" : "incidents are for the cso, the authority, the auditor, "
+	    "the reporter and the person concerned";
+	return ACCESS_DENY;
+}
+
 enum access_decision
 access_check(const struct principal *p, enum access_action act,
     const struct access_object *obj, const char **reason)
@@ -242,6 +282,19 @@ access_check(const struct principal *p, enum access_action act,
 			return ACCESS_DENY;
 		}
 		return access_document(p, act, obj->doc, reason);
+	case ACT_INCIDENT_FILE:
+		if (p->username != NULL && p->roles != 0)
+			return ACCESS_ALLOW;
+		*reason = "a report is filed by a person signed in, not an API "
+		    "token";
+		return ACCESS_DENY;
+	case ACT_INCIDENT_READ:
+	case ACT_INCIDENT_HANDLE:
+		if (obj == NULL || obj->incident == NULL) {
+			*reason = "no incident";
+			return ACCESS_DENY;
+		}
+		return access_incident(p, act, obj->incident, reason);
 	case ACT_CASE_LIST:
 		if (access_case_scope(p) >= 0)
 			return ACCESS_ALLOW;

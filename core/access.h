@@ -66,6 +66,9 @@ enum access_action {
 	ACT_DOC_VERIFY,		/* record a certified copy: screening, cso */
 	ACT_DOC_LINK,		/* link a translation */
 	ACT_DOC_DESTROY,	/* a destruction order: the authority */
+	ACT_INCIDENT_FILE,	/* a report: any signed-in person */
+	ACT_INCIDENT_READ,	/* object: obj->incident */
+	ACT_INCIDENT_HANDLE,	/* the inquiry, steps, report: the cso */
 	ACT_COUNT
 };
 
@@ -75,13 +78,33 @@ enum access_decision { ACCESS_ALLOW, ACCESS_DENY, ACCESS_NOT_FOUND };
  * person, the username of the person it is about and the roles the caller
  * is assigned on it. */
 struct access_document;
+struct access_incident;
 
 struct access_object {
 	long long	 org_id;
 	const char	*owner;		/* NULL or "" when none */
 	unsigned	 assigned;	/* ROLE_BIT set */
 	const struct access_document *doc;	/* the ACT_DOC_* actions */
+	const struct access_incident *incident;	/* ACT_INCIDENT_READ, _HANDLE */
 };
+
+/*
+ * An incident as access sees it, from the caller's side: did they file
+ * it, is it about them, are they named in it (then they never see it), is
+ * the reporter to be kept from all but the cso (a confidential
+ * third-party report).
+ */
+struct access_incident {
+	int	reporter;
+	int	subject;
+	int	named;
+	int	confidential;
+};
+
+/* May p see who reported inc? The cso and the reporter always; others
+ * only when the report is not confidential. */
+int		access_incident_reporter(const struct principal *p,
+		    const struct access_incident *inc);
 
 /*
  * A document as access sees it: the roles the caller holds on the file it

@@ -171,6 +171,31 @@ void	api_document_changes_verify(struct api_ctx *);
 void	api_document_changes_translation(struct api_ctx *);
 void	api_document_changes_destroy(struct api_ctx *);
 
+/* api_incidents.c, api_incident_steps.c: incidents and self-reports */
+struct incident;
+struct access_incident;
+/* The incident {id} with the caller's view of it checked for act: 0 with
+ * inc (incident_clear() it) and ai, or -1 having answered. target gets
+ * "incident:<id>". */
+int	api_incidents_load(struct api_ctx *, enum access_action,
+	    struct incident *inc, struct access_incident *ai, char *target,
+	    size_t tlen);
+/* Open a review_for_cause case for clearance cl because of incident,
+ * with status (NULL: none) for the holder. In the caller's transaction:
+ * the case's id, 0 when the clearance is no longer in force, or -1. */
+long long api_incidents_review(struct api_ctx *, long long cl,
+	    long long incident, const char *status, const char *reason);
+void	api_incidents_file(struct api_ctx *);
+void	api_incidents_list(struct api_ctx *);
+void	api_incidents_get(struct api_ctx *);
+void	api_incident_steps_transitions(struct api_ctx *);
+void	api_incident_steps_transition(struct api_ctx *);
+void	api_incident_steps_inquiry(struct api_ctx *);
+void	api_incident_steps_measures(struct api_ctx *);
+void	api_incident_steps_report(struct api_ctx *);
+void	api_incident_steps_report_sent(struct api_ctx *);
+void	api_incident_steps_link(struct api_ctx *);
+
 /* api_stats.c */
 void	api_stats_timeliness(struct api_ctx *);
 /*

@@ -103,7 +103,7 @@ api_person_create(struct api_ctx *c)
 void
 api_person_get(struct api_ctx *c)
 {
-	struct access_object	 obj = { 0, NULL, 0, NULL };
+	struct access_object	 obj = { 0, NULL, 0, NULL, NULL };
 	char			 owner[AUTH_USERNAME_MAX + 1], target[32];
 	long long		 id;
 	json_t			*p;

@@ -29,6 +29,7 @@
 #include "case.h"
 #include "config.h"
 #include "document.h"
+#include "incident.h"
 #include "log.h"
 #include "luahost.h"
 #include "validate.h"
@@ -143,16 +144,46 @@ owner_appeal(struct api_ctx *c, long long id, struct api_doc_owner *o)
 	return 1;
 }
 
+/* An incident's documents: the cso, the authority and the auditor (as
+ * for the incident), and the reporter with their roles, unless named in
+ * it (access.c, incidents). */
+static int
+owner_incident(struct api_ctx *c, long long id, struct api_doc_owner *o)
+{
+	struct incident	inc;
+
+	switch (incident_get(c->store, c->who.org_id, id, &inc)) {
+	case INC_OK:
+		break;
+	case INC_NOT_FOUND:
+		return 0;
+	default:
+		return -1;
+	}
+	if (!incident_names(&inc, c->who.username)) {
+		o->roles = c->who.roles & (ROLE_BIT(ROLE_CSO) |
+		    ROLE_BIT(ROLE_AUTHORITY) | ROLE_BIT(ROLE_AUDITOR));
+		if (c->who.username != NULL &&
+		    strcmp(inc.reporter, c->who.username) == 0) {
+			o->roles = c->who.roles;
+			o->applicant = 1;
+		}
+	}
+	incident_clear(&inc);
+	return 1;
+}
+
 /* Owner kind/id: 1 found (roles set), 0 not found, -1 store error. */
 static int
 owner_load(struct api_ctx *c, const char *kind, long long id, struct api_doc_owner *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->kind = strcmp(kind, "case") == 0 ? "case" : "appeal";
+	o->kind = strcmp(kind, "case") == 0 ? "case" :
+	    strcmp(kind, "incident") == 0 ? "incident" : "appeal";
 	o->id = id;
 	snprintf(o->target, sizeof(o->target), "%s:%lld", o->kind, id);
-	return o->kind[0] == 'c' ? owner_case(c, id, o) :
-	    owner_appeal(c, id, o);
+	return o->kind[0] == 'c' ? owner_case(c, id, o) : o->kind[0] == 'i' ?
+	    owner_incident(c, id, o) : owner_appeal(c, id, o);
 }
 
 /* The owner named by the route (/cases/{id}/... or /appeals/{id}/...),
@@ -162,7 +193,9 @@ route_owner(struct api_ctx *c, struct api_doc_owner *o)
 {
 	long long	id;
 	const char	*kind = c->req->nsegs > 2 &&
-	    strcmp(c->req->segs[2], "appeals") == 0 ? "appeal" : "case";
+	    strcmp(c->req->segs[2], "appeals") == 0 ? "appeal" :
+	    c->req->nsegs > 2 && strcmp(c->req->segs[2], "incidents") == 0 ?
+	    "incident" : "case";
 	char		msg[32];
 	int		rc;
 

@@ -44,6 +44,7 @@ struct policy {
 	char		 fallback[256];	/* where the running call is written */
 	int		 policy_ref;	/* merged policy functions */
 	int		 workflow_ref;
+	int		 incidents_ref;	/* the incident workflow */
 	int		 settings_ref;
 	int		 env_ref;	/* the read-only _ENV proxy */
 	int		 loaded_ref;	/* require()'s cache */
@@ -272,7 +273,8 @@ l_require(lua_State *L)
 	snprintf(path, sizeof(path), "scripts/%s.lua", rel);
 	f = find_file(p, path);
 	if (f == NULL && strcmp(rel, "policy") != 0 &&
-	    strcmp(rel, "workflow") != 0 && strcmp(rel, "settings") != 0) {
+	    strcmp(rel, "workflow") != 0 && strcmp(rel, "settings") != 0 &&
+	    strcmp(rel, "incidents") != 0) {
 		for (i = 0; i < p->nlabels && f == NULL; i++) {
 			snprintf(path, sizeof(path), "%s%s.lua", p->labels[i],
 			    rel);
@@ -417,7 +419,9 @@ run_module(lua_State *L, struct policy *p, const char *name)
 
 /*
  * Load policy.lua, workflow.lua and settings.lua from the set's
- * directories (least specific first, merging). Runs protected.
+ * directories (least specific first, merging), and incidents.lua, the
+ * incident workflow: the most specific set's, else scripts/incidents.lua.
+ * Runs protected.
  */
 static int
 load_modules(lua_State *L)
@@ -425,7 +429,7 @@ load_modules(lua_State *L)
 	struct policy	*p = policy_of(L);
 	char		 name[300];
 	size_t		 i;
-	int		 merged, settings, workflow = 0;
+	int		 merged, settings, workflow = 0, incidents = 0;
 
 	lua_newtable(L);
 	merged = lua_gettop(L);
@@ -459,12 +463,32 @@ load_modules(lua_State *L)
 		snprintf(name, sizeof(name), "%sworkflow.lua", p->labels[i]);
 		run_module(L, p, name);
 		if (lua_istable(L, -1)) {
-			if (workflow)
+			if (workflow) {
 				lua_remove(L, workflow);
+				if (incidents > workflow)
+					incidents--;	/* shifted down */
+			}
 			workflow = lua_gettop(L);
 		} else
 			lua_pop(L, 1);
+		snprintf(name, sizeof(name), "%sincidents.lua", p->labels[i]);
+		run_module(L, p, name);
+		if (lua_istable(L, -1)) {
+			if (incidents) {
+				lua_remove(L, incidents);
+				if (workflow > incidents)
+					workflow--;	/* shifted down */
+			}
+			incidents = lua_gettop(L);
+		} else
+			lua_pop(L, 1);
 	}
+	if (incidents == 0) {
+		run_module(L, p, "scripts/incidents.lua");
+		incidents = lua_gettop(L);
+	}
+	lua_pushvalue(L, incidents);
+	p->incidents_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	if (workflow == 0) {
 		lua_pushnil(L);
 		workflow = lua_gettop(L);
@@ -691,6 +715,7 @@ lh_table(lua_State *L)
 
 struct guardcall {
 	const char	 *name;
+	int		  incidents;	/* the incident workflow's guard */
 	json_t		**args;
 	size_t		  nargs;
 	int		  missing;
@@ -705,7 +730,8 @@ lh_guard(lua_State *L)
 	struct guardcall	*g = lua_touserdata(L, 1);
 	size_t			 i;
 
-	lua_rawgeti(L, LUA_REGISTRYINDEX, p->workflow_ref);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, g->incidents ? p->incidents_ref :
+	    p->workflow_ref);
 	if (!lua_istable(L, -1) || lua_getfield(L, -1, "guards") != LUA_TTABLE ||
 	    lua_getfield(L, -1, g->name) != LUA_TFUNCTION) {
 		g->missing = 1;
@@ -731,6 +757,11 @@ luahost_guard(struct policy *p, const char *name, json_t **args,
 	struct guardcall	g;
 
 	memset(&g, 0, sizeof(g));
+	/* "incidents:NAME" is a guard of the incident workflow */
+	if (strncmp(name, "incidents:", 10) == 0) {
+		g.incidents = 1;
+		name += 10;
+	}
 	g.name = name;
 	g.args = args;
 	g.nargs = nargs;
@@ -753,6 +784,8 @@ luahost_table(struct policy *p, const char *name)
 
 	if (strcmp(name, "workflow") == 0)
 		t.ref = p->workflow_ref;
+	else if (strcmp(name, "incidents") == 0)
+		t.ref = p->incidents_ref;
 	else if (strcmp(name, "settings") == 0)
 		t.ref = p->settings_ref;
 	else

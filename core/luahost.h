@@ -65,16 +65,18 @@ int		 luahost_call(struct policy *, const char *fn, json_t **args,
 		    size_t nargs, json_t **out, char *err, size_t errlen);
 
 /*
- * Call the workflow's guard `name` (workflow.guards[name]) with args. It
- * answers true, or false and a reason. Returns 0 with *ok and reason set,
+ * Call the workflow's guard `name` (workflow.guards[name]; "incidents:G"
+ * is guard G of the incident workflow) with args. It answers true, or
+ * false and a reason. Returns 0 with *ok and reason set,
  * or -1 with err (no such guard, or the guard failed).
  */
 int		 luahost_guard(struct policy *, const char *name, json_t **args,
 		    size_t nargs, int *ok, char *reason, size_t reasonlen,
 		    char *err, size_t errlen);
 
-/* The workflow or settings table as JSON (new reference), or NULL. Code in
- * it is left out; the workflow's guards are listed by name. */
+/* The "workflow", "incidents" (the incident workflow) or "settings" table
+ * as JSON (new reference), or NULL. Code in it is left out; a workflow's
+ * guards are listed by name. */
 json_t		*luahost_table(struct policy *, const char *name);
 
 #endif

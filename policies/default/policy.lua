@@ -10,8 +10,9 @@
 -- incident may lead to an adverse recommendation. Two things never count
 -- against anyone: sexual orientation or preference (B4; the case holds no
 -- such field and this file reads none) and having sought mental health
--- counselling (G6). An organization may override any one function below in
--- its own policy.lua.
+-- counselling (G6). Incident reports are triaged in on_event following the
+-- CSP reporting page (reference 000) and REGDOC 6.1. An organization may
+-- override any one function below in its own policy.lua.
 
 local adjudication = require("adjudication")
 local dates = require("dates")
@@ -741,13 +742,75 @@ local function adjudicate(case, worksheet, ctx)
 	return b:finish(outcome)
 end
 
--- on_event(event, case, ctx) -> actions for vetd to carry out.
+-- Incident triage: what the CSO is told about each type of report, and
+-- which types call for handling within hours (reference 000).
+local INCIDENT_NOTICE = {
+	security_breach = "A security breach was reported: report it to the "
+	    .. "authority at once, then investigate its cause and take corrective "
+	    .. "measures (CSP reporting page, breach steps).",
+	security_contact = "A security contact was reported: it must be reported "
+	    .. "to the authority as soon as possible so it can be assessed (CSP "
+	    .. "reporting page, security contacts).",
+	security_incident = "A security incident was reported: make the "
+	    .. "preliminary inquiry, keep its written record and report it to the "
+	    .. "authority (CSP reporting page).",
+	change_of_circumstances = "A change of circumstances was reported: "
+	    .. "report it to the authority promptly (CSP reporting page; REGDOC "
+	    .. "6.1).",
+	change_of_behaviour = "A change of behaviour was reported: report it to "
+	    .. "the authority promptly (CSP reporting page).",
+}
+
+-- A breach must be reported at once and a suspicious contact as soon as it
+-- happens (000): both are urgent. The other reports are to be made
+-- promptly, which the normal queue does.
+local INCIDENT_URGENT = { security_breach = true, security_contact = true }
+
+-- triage(data, ctx) -> the actions for a new incident report, given
+-- event.data = { incident_type, circumstance, holder }.
+local function triage(data, ctx)
+	local actions = {}
+	local itype = v(data.incident_type)
+	if INCIDENT_URGENT[itype] then
+		actions[#actions + 1] = { action = "urgent",
+		    hours = setting(ctx, "incident_urgent_hours", 24) }
+	end
+	actions[#actions + 1] = { action = "notify", role = "cso", kind = "incident",
+	    message = INCIDENT_NOTICE[itype] or "An incident report was filed: "
+	    .. "make the preliminary inquiry (CSP reporting page)." }
+	-- A clearance holder's changed circumstances may pose a risk; the
+	-- licensee looks into them (REGDOC 6.1), and a charge or conviction
+	-- may call for alternative work until it is settled (REGDOC 5.4.3).
+	local circumstance = v(data.circumstance)
+	if itype == "change_of_circumstances" and v(data.holder) == true
+	    and circumstance ~= nil then
+		for _, c in ipairs(list(setting(ctx, "incident_review_circumstances",
+		    { "conviction", "charge" }))) do
+			if v(c) == circumstance then
+				actions[#actions + 1] = { action = "open_review", reason =
+				    "The clearance holder reported a change of circumstances ("
+				    .. circumstance .. ") that may affect the clearance: it "
+				    .. "is reviewed for cause (REGDOC 6.1; for a charge or "
+				    .. "conviction consider alternative work meanwhile, "
+				    .. "REGDOC 5.4.3)." }
+				break
+			end
+		end
+	end
+	return actions
+end
+
+-- on_event(event, case, ctx) -> actions for vetd to carry out. For an
+-- incident report (event "incident_reported") the second argument is the
+-- incident, not a case.
 local function on_event(event, case, ctx)
 	local actions = {}
 	local data = list(event.data)
 	local etype = v(event.type)
 
-	if etype == "notice_recorded" then
+	if etype == "incident_reported" then
+		return triage(data, ctx)
+	elseif etype == "notice_recorded" then
 		local ntype = v(data.type)
 		if ntype == "NOA_BRIEF" then
 			-- The file is held until the agency's detailed letter arrives

@@ -43,4 +43,13 @@ return {
 	recent_years = 5,            -- conduct younger than this is recent: grant with a warning
 	several_areas = 3,           -- mitigated findings in this many guidelines: refer (NZSIS B6)
 	holder_factors_needed = 3,   -- holder factors that weigh clearly toward continuation
+
+	-- incident triage (on_event "incident_reported")
+	incident_urgent_hours = 24,  -- a breach or a security contact is handled within this
+	                             -- many hours: a breach is reported at once, a contact as
+	                             -- soon as it happens (CSP reporting page, ref 000)
+	-- a clearance holder's change of circumstances of one of these kinds
+	-- opens a review for cause of the clearance (REGDOC 6.1; a charge or a
+	-- conviction may also call for alternative work meanwhile, REGDOC 5.4.3)
+	incident_review_circumstances = { "conviction", "charge" },
 }

@@ -31,7 +31,8 @@ static const char *const act_names[ACT_COUNT] = {
 	"case_list", "case_read", "case_assign", "clearance_change",
 	"clearance_revoke", "stats_read", "hold_manage", "report_read",
 	"report_send", "appeal_run", "doc_upload", "doc_read", "doc_release",
-	"doc_verify", "doc_link", "doc_destroy"
+	"doc_verify", "doc_link", "doc_destroy", "incident_file",
+	"incident_read", "incident_handle"
 };
 
 static struct principal who(unsigned roles, const char *username)
@@ -125,11 +126,16 @@ static const enum access_decision table[ACT_COUNT][ROLE_COUNT] = {
 	/* doc_verify */	{ D, D, D, D, D, D, D, D, D },
 	/* doc_link */		{ D, D, D, D, D, D, D, D, D },
 	/* doc_destroy */	{ D, D, D, D, D, D, D, D, D },
+	/* anyone signed in files a report; reading and handling one need
+	 * the incident (see the matrix below) */
+	/* incident_file */	{ A, A, A, A, A, A, A, A, A },
+	/* incident_read */	{ D, D, D, D, D, D, D, D, D },
+	/* incident_handle */	{ D, D, D, D, D, D, D, D, D },
 };
 
 Test(access, role_action_table)
 {
-	struct access_object obj = { ORG, "bob", 0, NULL };
+	struct access_object obj = { ORG, "bob", 0, NULL, NULL };
 	struct principal p;
 	char what[64];
 	int a, r;
@@ -146,8 +152,8 @@ Test(access, role_action_table)
 Test(access, role_action_table_without_object_owner)
 {
 	/* An object with no owner is nobody's own file: reads as above. */
-	struct access_object obj = { ORG, NULL, 0, NULL };
-	struct access_object empty = { ORG, "", 0, NULL };
+	struct access_object obj = { ORG, NULL, 0, NULL, NULL };
+	struct access_object empty = { ORG, "", 0, NULL, NULL };
 	struct principal p;
 	char what[64];
 	int a, r;
@@ -167,7 +173,7 @@ Test(access, role_action_table_without_object_owner)
 
 Test(access, own_file)
 {
-	struct access_object own = { ORG, "alice", 0, NULL };
+	struct access_object own = { ORG, "alice", 0, NULL, NULL };
 	struct principal p;
 	char what[64];
 	int r;
@@ -193,9 +199,9 @@ Test(access, own_file)
 Test(access, own_file_is_matched_exactly)
 {
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
-	struct access_object o1 = { ORG, "Alice", 0, NULL };
-	struct access_object o2 = { ORG, "alice2", 0, NULL };
-	struct access_object o3 = { ORG, "alic", 0, NULL };
+	struct access_object o1 = { ORG, "Alice", 0, NULL, NULL };
+	struct access_object o2 = { ORG, "alice2", 0, NULL, NULL };
+	struct access_object o3 = { ORG, "alic", 0, NULL, NULL };
 
 	expect(&p, ACT_CASE_READ, &o1, N, "owner Alice");
 	expect(&p, ACT_CASE_READ, &o2, N, "owner alice2");
@@ -207,8 +213,8 @@ Test(access, token_applicant_owns_nothing)
 	/* A token has no username: no file is its own, not even an
 	 * ownerless one. */
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), NULL);
-	struct access_object none = { ORG, "", 0, NULL };
-	struct access_object bob = { ORG, "bob", 0, NULL };
+	struct access_object none = { ORG, "", 0, NULL, NULL };
+	struct access_object bob = { ORG, "bob", 0, NULL, NULL };
 
 	p.actor = "token:ci";
 	p.session_id = 0;
@@ -223,7 +229,7 @@ Test(access, assigned_roles_read)
 {
 	static const enum role staff[] = { ROLE_SCREENING, ROLE_INTERVIEWER,
 		ROLE_ADJUDICATOR, ROLE_APPEALS };
-	struct access_object obj = { ORG, "bob", 0, NULL };
+	struct access_object obj = { ORG, "bob", 0, NULL, NULL };
 	struct principal p;
 	char what[64];
 	size_t i;
@@ -248,7 +254,7 @@ Test(access, assigned_roles_read)
 Test(access, assignment_gives_nothing_to_applicant_or_admin)
 {
 	struct access_object obj = { ORG, "bob", ROLE_BIT(ROLE_APPLICANT) |
-		ROLE_BIT(ROLE_ADMIN), NULL };
+		ROLE_BIT(ROLE_ADMIN), NULL, NULL };
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
 
 	expect(&p, ACT_CASE_READ, &obj, N, "applicant 'assigned'");
@@ -258,7 +264,7 @@ Test(access, assignment_gives_nothing_to_applicant_or_admin)
 
 Test(access, see_all_lets_assigned_roles_read_unassigned)
 {
-	struct access_object obj = { ORG, "bob", 0, NULL };
+	struct access_object obj = { ORG, "bob", 0, NULL, NULL };
 	struct principal p = who(ROLE_BIT(ROLE_SCREENING), "alice");
 
 	p.see_all = ROLE_BIT(ROLE_SCREENING);
@@ -277,7 +283,7 @@ Test(access, see_all_lets_assigned_roles_read_unassigned)
 Test(access, applicant_with_staff_role_is_denied_not_hidden)
 {
 	/* Holding any other role, the refusal may say "forbidden". */
-	struct access_object obj = { ORG, "bob", 0, NULL };
+	struct access_object obj = { ORG, "bob", 0, NULL, NULL };
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT) |
 				 ROLE_BIT(ROLE_SCREENING), "alice");
 
@@ -290,7 +296,7 @@ Test(access, applicant_with_staff_role_is_denied_not_hidden)
 
 Test(access, another_org_is_not_found_for_every_action)
 {
-	struct access_object obj = { OTHER, "alice", 0, NULL };
+	struct access_object obj = { OTHER, "alice", 0, NULL, NULL };
 	struct principal p;
 	char what[64];
 	int a, r;
@@ -312,7 +318,7 @@ Test(access, another_org_is_not_found_for_every_action)
 Test(access, org_zero_object_is_nobodys)
 {
 	/* An object without an organization is not another org's. */
-	struct access_object obj = { 0, NULL, 0, NULL };
+	struct access_object obj = { 0, NULL, 0, NULL, NULL };
 	struct principal p = who(ROLE_BIT(ROLE_AUDITOR), "alice");
 
 	expect(&p, ACT_AUDIT_READ, &obj, A, "org 0 object");
@@ -336,7 +342,7 @@ Test(access, not_signed_in_and_unknown_action)
 
 Test(access, no_roles_gets_only_self)
 {
-	struct access_object obj = { ORG, "bob", 0, NULL };
+	struct access_object obj = { ORG, "bob", 0, NULL, NULL };
 	struct principal p = who(0, "alice");
 	int a;
 
@@ -352,10 +358,10 @@ Test(access, no_roles_gets_only_self)
 
 Test(access, case_roles)
 {
-	struct access_object other = { ORG, "bob", 0, NULL };
-	struct access_object own = { ORG, "alice", 0, NULL };
+	struct access_object other = { ORG, "bob", 0, NULL, NULL };
+	struct access_object own = { ORG, "alice", 0, NULL, NULL };
 	struct access_object asg = { ORG, "bob", ROLE_BIT(ROLE_SCREENING) |
-		ROLE_BIT(ROLE_APPEALS), NULL };
+		ROLE_BIT(ROLE_APPEALS), NULL, NULL };
 	struct principal p;
 
 	p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
@@ -398,7 +404,7 @@ Test(access, case_roles)
 Test(access, is_own)
 {
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
-	struct access_object o = { ORG, "alice", 0, NULL };
+	struct access_object o = { ORG, "alice", 0, NULL, NULL };
 
 	cr_assert(access_is_own(&p, &o));
 	cr_assert_not(access_is_own(&p, NULL));
@@ -452,7 +458,7 @@ Test(access, case_scope_per_role)
 
 Test(access, applicant_and_staff_on_another_file)
 {
-	struct access_object obj = { ORG, "bob", 0, NULL };
+	struct access_object obj = { ORG, "bob", 0, NULL, NULL };
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
 	const char *reason = NULL;
 
@@ -484,7 +490,7 @@ static const enum access_decision doc_secret[6][ROLE_COUNT] = {
 Test(access, document_matrix_secret)
 {
 	struct access_document d = { 0, 6, ceilings, 0, 1 };
-	struct access_object obj = { ORG, "bob", 0, &d };
+	struct access_object obj = { ORG, "bob", 0, &d, NULL };
 	struct principal p;
 	char what[64];
 	int a, r;
@@ -503,7 +509,7 @@ Test(access, document_matrix_secret)
 Test(access, document_marking_ceiling)
 {
 	struct access_document d = { ROLE_BIT(ROLE_AUDITOR), 3, ceilings, 0, 1 };
-	struct access_object obj = { ORG, "bob", 0, &d };
+	struct access_object obj = { ORG, "bob", 0, &d, NULL };
 	struct principal p = who(ROLE_BIT(ROLE_AUDITOR), "alice");
 
 	expect(&p, ACT_DOC_READ, &obj, A, "auditor, Protected B");
@@ -531,7 +537,7 @@ Test(access, document_marking_ceiling)
 Test(access, document_need_to_know)
 {
 	struct access_document d = { 0, 0, ceilings, 0, 1 };
-	struct access_object obj = { ORG, "bob", 0, &d };
+	struct access_object obj = { ORG, "bob", 0, &d, NULL };
 	struct principal p;
 
 	/* no role on the file: the applicant learns nothing, others 403 */
@@ -563,7 +569,7 @@ Test(access, document_uploader_reads_own)
 	 * ceiling, readable because they uploaded it */
 	struct access_document d = { ROLE_BIT(ROLE_APPLICANT), 6, ceilings, 1,
 		1 };
-	struct access_object obj = { ORG, "alice", 0, &d };
+	struct access_object obj = { ORG, "alice", 0, &d, NULL };
 	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
 
 	expect(&p, ACT_DOC_READ, &obj, A, "applicant's own upload");
@@ -579,4 +585,63 @@ Test(access, document_uploader_reads_own)
 	d.rank = 7;
 	p = who(ROLE_BIT(ROLE_SCREENING), "alice");
 	expect(&p, ACT_DOC_READ, &obj, D, "screening uploader, Top Secret");
+}
+
+/* --- incidents (reference 000) ------------------------------------------ */
+
+/* Columns: roles; the caller is neither reporter, subject nor named. */
+static const enum access_decision inc_read[ROLE_COUNT] =
+	{ N, D, D, D, A, A, D, A, D };
+static const enum access_decision inc_handle[ROLE_COUNT] =
+	{ N, D, D, D, D, A, D, D, D };
+
+Test(access, incident_matrix)
+{
+	struct access_incident inc = { 0, 0, 0, 1 };
+	struct access_object obj = { ORG, NULL, 0, NULL, &inc };
+	struct principal p;
+	char what[64];
+	int r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		p = who(ROLE_BIT(r), "alice");
+		snprintf(what, sizeof(what), "incident, role %s",
+			 access_role_name((enum role)r));
+		expect(&p, ACT_INCIDENT_READ, &obj, inc_read[r], what);
+		expect(&p, ACT_INCIDENT_HANDLE, &obj, inc_handle[r], what);
+		cr_expect_eq(access_incident_reporter(&p, &inc),
+			     r == ROLE_CSO, "%s: sees a confidential reporter",
+			     what);
+	}
+}
+
+Test(access, incident_reporter_subject_and_named)
+{
+	struct access_incident inc = { 1, 0, 0, 1 };
+	struct access_object obj = { ORG, NULL, 0, NULL, &inc };
+	struct principal p = who(ROLE_BIT(ROLE_APPLICANT), "alice");
+
+	expect(&p, ACT_INCIDENT_READ, &obj, A, "the reporter");
+	expect(&p, ACT_INCIDENT_HANDLE, &obj, D, "the reporter handles");
+	cr_assert(access_incident_reporter(&p, &inc));
+	inc.reporter = 0;
+	inc.subject = 1;
+	expect(&p, ACT_INCIDENT_READ, &obj, A, "the subject");
+	cr_assert_not(access_incident_reporter(&p, &inc),
+		      "the subject sees a confidential reporter");
+	inc.confidential = 0;
+	cr_assert(access_incident_reporter(&p, &inc));
+	/* named: never, whatever the roles */
+	inc.named = 1;
+	expect(&p, ACT_INCIDENT_READ, &obj, N, "the subject, named");
+	p = who(ROLE_BIT(ROLE_CSO) | ROLE_BIT(ROLE_AUDITOR), "alice");
+	expect(&p, ACT_INCIDENT_READ, &obj, N, "a named cso");
+	expect(&p, ACT_INCIDENT_HANDLE, &obj, N, "a named cso handles");
+	/* a token files nothing */
+	p = who(ROLE_BIT(ROLE_CSO), NULL);
+	expect(&p, ACT_INCIDENT_FILE, NULL, D, "a token");
+	/* no incident: refused */
+	obj.incident = NULL;
+	p = who(ROLE_BIT(ROLE_CSO), "alice");
+	expect(&p, ACT_INCIDENT_READ, &obj, D, "no incident");
 }

@@ -20,6 +20,16 @@ local rules = require("rules")
 
 local given, list, setting = rules.given, rules.list, rules.setting
 
+-- Is x in the list l (JSON nulls in it count as absent)?
+local function member(l, x)
+	for _, y in ipairs(l) do
+		if given(y) == x then
+			return true
+		end
+	end
+	return false
+end
+
 -- --- the guideline findings (NZSIS A-G) ----------------------------------
 
 local RANK = { grant = 1, grant_with_warning = 2, grant_with_restrictions = 3,
@@ -427,6 +437,65 @@ local function adjudicate(case, worksheet, ctx)
 	return b:finish(rec)
 end
 
+-- --- incident triage ---------------------------------------------------------
+
+-- A breach must be reported at once and a suspicious contact as soon as it
+-- happens (reference 000, the CSP reporting page). At a nuclear site unusual
+-- behaviour of someone with unescorted access to the protected area is a
+-- concern of its own (REGDOC 6.1: a change that may put operations,
+-- personnel or safety at risk is investigated), so it is handled within
+-- its own, longer, delay.
+local INCIDENT_NOTICE = {
+	security_breach = "A security breach was reported: report it to the " ..
+	    "authority at once, investigate its cause, then take corrective " ..
+	    "measures (CSP reporting page, breach steps).",
+	security_contact = "A security contact was reported: report it as soon " ..
+	    "as possible so it can be assessed (CSP reporting page).",
+	security_incident = "A security incident was reported: make the " ..
+	    "preliminary inquiry, keep its written record and report it (CSP " ..
+	    "reporting page).",
+	change_of_circumstances = "A change of circumstances was reported: " ..
+	    "investigate it and forward it to the CNSC as required (REGDOC 6.1).",
+	change_of_behaviour = "A change of behaviour was reported: assess it " ..
+	    "now; access to prescribed information and assets may be withheld " ..
+	    "until it is resolved (REGDOC 6.1).",
+}
+
+local function triage(data, ctx)
+	local actions = {}
+	local itype = given(data.incident_type)
+	local hours
+	if itype == "security_breach" or itype == "security_contact" then
+		hours = setting(ctx, "incident_urgent_hours", 24)
+	elseif itype == "change_of_behaviour" then
+		hours = setting(ctx, "incident_behaviour_urgent_hours", 48)
+	end
+	if hours ~= nil then
+		actions[#actions + 1] = { action = "urgent", hours = hours }
+	end
+	actions[#actions + 1] = { action = "notify", role = "cso", kind = "incident",
+	    message = INCIDENT_NOTICE[itype] or "An incident report was filed: " ..
+	    "make the preliminary inquiry (CSP reporting page)." }
+	-- A SASC holder's change of circumstances that may pose a risk is
+	-- investigated (REGDOC 6.1): the circumstances listed in the settings
+	-- open a review for cause. A serious charge also calls for alternative
+	-- work until the court decides (REGDOC 5.4.3).
+	local circumstance = given(data.circumstance)
+	if itype == "change_of_circumstances" and given(data.holder) == true and
+	    circumstance ~= nil and member(list(setting(ctx,
+	    "incident_review_circumstances", { "conviction", "charge" })),
+	    circumstance) then
+		actions[#actions + 1] = { action = "open_review", reason = "The SASC " ..
+		    "holder reported a change of circumstances (" .. circumstance ..
+		    ") that may pose a risk to the site: the clearance is reviewed " ..
+		    "for cause and the report forwarded to the CNSC as required " ..
+		    "(REGDOC 6.1)" .. ((circumstance == "charge" or
+		    circumstance == "conviction") and "; assign alternative work " ..
+		    "until the matter is settled (REGDOC 5.4.3)." or ".") }
+	end
+	return actions
+end
+
 -- --- workflow events ---------------------------------------------------------
 
 local function on_event(event, case, ctx)
@@ -437,6 +506,10 @@ local function on_event(event, case, ctx)
 	event = given(event) or {}
 	local kind = given(event.type)
 	local data = given(event.data) or {}
+
+	if kind == "incident_reported" then
+		return triage(data, ctx)
+	end
 
 	if kind == "notice_recorded" then
 		-- The notice this event records (or, failing that, the latest).

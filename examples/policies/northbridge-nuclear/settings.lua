@@ -9,7 +9,13 @@
 -- revoked are kept at least one year after expiry or revocation (NSR 37(1),
 -- REGDOC 9.0). Interviews have two interviewers when the risk is elevated;
 -- a site may ask for two at every interview (interview_two_always, REGDOC
--- 5.3.2). Keys not set here come from the default settings.
+-- 5.3.2). Incident triage: a breach or a security contact is urgent (the
+-- CSP reporting page, ref 000), and so, at a nuclear site, is a change of
+-- behaviour, within a longer delay; a SASC holder's change of
+-- circumstances that may pose a risk is investigated (REGDOC 6.1) through
+-- a review for cause: a charge or conviction (REGDOC 5.4.3) and, since
+-- foreign contacts are what security contacts grow from, a foreign
+-- contact. Keys not set here come from the default settings.
 return {
 	levels = { "SASC" },
 	validity_years = 5,
@@ -27,4 +33,7 @@ return {
 	appeal_days = 30,
 	retention_years = 1,
 	transfer_window_days = 90,
+	incident_urgent_hours = 24,             -- breach, security contact (ref 000)
+	incident_behaviour_urgent_hours = 48,   -- change of behaviour (REGDOC 6.1)
+	incident_review_circumstances = { "conviction", "charge", "foreign_contact" },
 }

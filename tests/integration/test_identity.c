@@ -1425,6 +1425,30 @@ static const struct route_rule {
 	  ALL(404) },
 	{ "POST", "/api/v1/documents/{id}/destruction", "{}", 401, ALL(404),
 	  ALL(404) },
+	/* incidents: any signed-in person files one (the empty body fails
+	 * its shape), a token none; the list is scoped to what each may see;
+	 * incident 1 does not exist, for anyone */
+	{ "POST", "/api/v1/incidents", "{}", 401, ALL(400), ALL(403) },
+	{ "GET", "/api/v1/incidents", NULL, 401, ALL(200), ALL(200) },
+	{ "GET", "/api/v1/incidents/{id}", NULL, 401, ALL(404), ALL(404) },
+	{ "GET", "/api/v1/incidents/{id}/transitions", NULL, 401, ALL(404),
+	  ALL(404) },
+	{ "POST", "/api/v1/incidents/{id}/transitions", "{}", 401, ALL(404),
+	  ALL(404) },
+	{ "POST", "/api/v1/incidents/{id}/inquiry", "{}", 401, ALL(404),
+	  ALL(404) },
+	{ "POST", "/api/v1/incidents/{id}/measures", "{}", 401, ALL(404),
+	  ALL(404) },
+	{ "GET", "/api/v1/incidents/{id}/report", NULL, 401, ALL(404),
+	  ALL(404) },
+	{ "POST", "/api/v1/incidents/{id}/report/sent", "{}", 401, ALL(404),
+	  ALL(404) },
+	{ "POST", "/api/v1/incidents/{id}/link", "{}", 401, ALL(404),
+	  ALL(404) },
+	{ "POST", "/api/v1/incidents/{id}/documents", "{}", 401, ALL(400),
+	  ALL(400) },
+	{ "GET", "/api/v1/incidents/{id}/documents", NULL, 401, ALL(404),
+	  ALL(404) },
 	{ "GET", "/metrics", NULL, 200, ALL(200), ALL(200) },
 };
 

@@ -142,7 +142,7 @@ live_clearance(struct api_ctx *c, const char *username)
 /* REGDOC 5.4.3: see api.h. */
 long long
 api_incidents_review(struct api_ctx *c, long long cl, long long incident,
-    const char *status, const char *reason)
+    const char *status, const char *reason, json_t *factors)
 {
 	struct holder_row	 h;
 	struct policy		*p;
@@ -165,8 +165,9 @@ api_incidents_review(struct api_ctx *c, long long cl, long long incident,
 		json_decref(wf);
 		return -1;
 	}
-	detail = json_pack("{s:I, s:s, s:s?}", "incident", (json_int_t)incident,
-	    "reason", reason ? reason : "incident", "status", status);
+	detail = json_pack("{s:I, s:s, s:s?, s:O?}", "incident",
+	    (json_int_t)incident, "reason", reason ? reason : "incident",
+	    "status", status, "holder_factors", factors);
 	if (case_open(c->store, h.org_id, h.person_id, h.site_id,
 	    "review_for_cause", h.level, initial, actor, &review) !=
 	    CASE_OK || case_event(c->store, review, actor, "opened",
@@ -183,7 +184,8 @@ api_incidents_review(struct api_ctx *c, long long cl, long long incident,
 /* Carry out the triage's actions on incident id. Inside the transaction.
  * 0 or -1. */
 static int
-triage(struct api_ctx *c, long long id, long long cl, json_t *actions)
+triage(struct api_ctx *c, long long id, long long cl, json_t *factors,
+    json_t *actions)
 {
 	json_t		*a;
 	const char	*what, *role, *msg;
@@ -201,7 +203,8 @@ triage(struct api_ctx *c, long long id, long long cl, json_t *actions)
 				goto fail;
 		} else if (strcmp(what, "open_review") == 0 && cl > 0) {
 			if ((review = api_incidents_review(c, cl, id, NULL,
-			    json_string_value(json_object_get(a, "reason")))) ==
+			    json_string_value(json_object_get(a, "reason")),
+			    factors)) ==
 			    -1 || (review > 0 && incident_set_review(c->store,
 			    id, review) != INC_OK))
 				goto fail;
@@ -366,8 +369,11 @@ api_incidents_file(struct api_ctx *c)
 	if (n.clearance_id > 0 && strcmp(n.type, "change_of_circumstances") ==
 	    0) {
 		step = "clearance history";
-		detail = json_pack("{s:I, s:s}", "incident", (json_int_t)id,
-		    "circumstance", n.circumstance);
+		/* with the holder's factors (reference 002) for whoever
+		 * adjudicates a review */
+		detail = json_pack("{s:I, s:s, s:O?}", "incident", (json_int_t)id,
+		    "circumstance", n.circumstance, "holder_factors",
+		    n.holder_factors);
 		if (holder_event(c->store, n.clearance_id, c->actor,
 		    "change_of_circumstances", detail) == -1) {
 			json_decref(detail);
@@ -384,7 +390,7 @@ api_incidents_file(struct api_ctx *c)
 		goto fail;
 	step = "triage";
 	if (triage(c, id, strcmp(n.type, "change_of_circumstances") == 0 ?
-	    n.clearance_id : 0, actions) == -1 || audit_append(c->store, &ev) ==
+	    n.clearance_id : 0, n.holder_factors, actions) == -1 || audit_append(c->store, &ev) ==
 	    -1 || store_commit(c->store) == -1)
 		goto fail;
 	if ((out = incident_json(c->store, id, 1, 0)) == NULL) {

@@ -29,25 +29,16 @@ static const char *const kinds[] = { "passport", "birth_certificate", "crnc",
 static const char *const methods[] = { "original_seen",
     "trusted_third_party", "notarised", NULL };
 
-static int
-one_of(const char *s, const char *const *list)
-{
-	for (; s != NULL && *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
-
 int
 document_kind_valid(const char *kind)
 {
-	return one_of(kind, kinds);
+	return util_one_of(kind, kinds);
 }
 
 int
 document_method_valid(const char *method)
 {
-	return one_of(method, methods);
+	return util_one_of(method, methods);
 }
 
 /*
@@ -142,7 +133,7 @@ document_type_normal(const char *detected)
 	if (strcmp(detected, "application/x-empty") == 0 ||
 	    strcmp(detected, "inode/x-empty") == 0)
 		return "text/plain";
-	if (strncmp(detected, "text/", 5) == 0 && !one_of(detected, text))
+	if (strncmp(detected, "text/", 5) == 0 && !util_one_of(detected, text))
 		return "text/plain";
 	return detected;
 }
@@ -290,58 +281,41 @@ document_meta(struct store *st, long long id, int two_person)
 	return j;
 }
 
-/* Run a one-row change: DOC_OK when a row changed, DOC_CONFLICT when
- * none did. */
+/* What a one-row change did: changed, changed nothing, failed. */
 static enum document_status
-change(struct store *st, const char *sql, const char *fmt, ...)
+changed(int n)
 {
-	sqlite3_stmt	*s;
-	va_list		 ap;
-	int		 i, rc;
-	const char	*t;
-
-	if ((s = store_prepare(st, sql)) == NULL)
-		return DOC_ERROR;
-	va_start(ap, fmt);
-	for (i = 0; fmt[i]; i++) {
-		if (fmt[i] == 'i')
-			sqlite3_bind_int64(s, i + 1, va_arg(ap, long long));
-		else if ((t = va_arg(ap, const char *)) != NULL)
-			sqlite3_bind_text(s, i + 1, t, -1, SQLITE_STATIC);
-	}
-	va_end(ap);
-	rc = sqlite3_step(s);
-	store_done(s);
-	if (rc != SQLITE_DONE)
-		return DOC_ERROR;
-	return sqlite3_changes(store_db(st)) > 0 ? DOC_OK : DOC_CONFLICT;
+	return n < 0 ? DOC_ERROR : n > 0 ? DOC_OK : DOC_CONFLICT;
 }
 
 enum document_status
 document_verify(struct store *st, long long id, const char *method,
     const char *note, const char *actor)
 {
-	return change(st, "UPDATE documents SET verification_method = ?2,"
+	return changed(store_change(st,
+	    "UPDATE documents SET verification_method = ?2,"
 	    " verification_note = ?3, verified_by = ?4, verified_at = " NOW
 	    " WHERE id = ?1 AND verified_at IS NULL AND shredded_at IS NULL",
-	    "isss", id, method, note, actor);
+	    "isss", id, method, note, actor));
 }
 
 enum document_status
 document_link(struct store *st, long long id, long long tid)
 {
-	return change(st, "UPDATE documents SET translation_id = ?2 WHERE"
-	    " id = ?1 AND shredded_at IS NULL", "ii", id, tid);
+	return changed(store_change(st,
+	    "UPDATE documents SET translation_id = ?2 WHERE"
+	    " id = ?1 AND shredded_at IS NULL", "ii", id, tid));
 }
 
 enum document_status
 document_shred(struct store *st, long long id, const char *actor,
     const char *reason, const char *order)
 {
-	return change(st, "UPDATE documents SET wrapped_key = NULL,"
+	return changed(store_change(st,
+	    "UPDATE documents SET wrapped_key = NULL,"
 	    " key_version = NULL, shredded_at = " NOW ", shredded_by = ?2,"
 	    " shred_reason = ?3, shred_order = ?4 WHERE id = ?1 AND"
-	    " shredded_at IS NULL", "isss", id, actor, reason, order);
+	    " shredded_at IS NULL", "isss", id, actor, reason, order));
 }
 
 enum document_status
@@ -451,7 +425,7 @@ document_sweep(struct store *st, const char *dir, long long age)
 	return n;
 }
 
-/* --- releases -------------------------------------------------------------- */
+/* --- releases ------------------------------------------------------------- */
 
 enum document_status
 document_release_new(struct store *st, long long doc, const char *actor,
@@ -459,9 +433,10 @@ document_release_new(struct store *st, long long doc, const char *actor,
 {
 	enum document_status	rc;
 
-	rc = change(st, "INSERT INTO document_releases (document_id,"
+	rc = changed(store_change(st,
+	    "INSERT INTO document_releases (document_id,"
 	    " requested_by, requested_at, reason) VALUES (?, ?, " NOW ", ?)",
-	    "iss", doc, actor, reason);
+	    "iss", doc, actor, reason));
 	if (rc == DOC_OK)
 		*id = sqlite3_last_insert_rowid(store_db(st));
 	return rc == DOC_CONFLICT ? DOC_ERROR : rc;
@@ -501,18 +476,20 @@ enum document_status
 document_release_approve(struct store *st, long long id, const char *actor,
     int hours)
 {
-	return change(st, "UPDATE document_releases SET approved_by = ?2,"
+	return changed(store_change(st,
+	    "UPDATE document_releases SET approved_by = ?2,"
 	    " approved_at = " NOW ", expires_at = strftime('%Y-%m-%dT%H:%M:%SZ',"
 	    " 'now', '+' || ?3 || ' hours') WHERE id = ?1 AND approved_by IS"
-	    " NULL AND requested_by <> ?2", "isi", id, actor, (long long)hours);
+	    " NULL AND requested_by <> ?2", "isi", id, actor, (long long)hours));
 }
 
 enum document_status
 document_release_use(struct store *st, long long id)
 {
-	return change(st, "UPDATE document_releases SET used_at = " NOW
+	return changed(store_change(st,
+	    "UPDATE document_releases SET used_at = " NOW
 	    " WHERE id = ?1 AND used_at IS NULL AND approved_by IS NOT NULL"
-	    " AND expires_at > " NOW, "i", id);
+	    " AND expires_at > " NOW, "i", id));
 }
 
 json_t *
@@ -538,7 +515,7 @@ document_release_json(struct store *st, long long id)
 	return j;
 }
 
-/* --- master key rotation --------------------------------------------------- */
+/* --- master key rotation -------------------------------------------------- */
 
 long long
 document_rewrap(struct store *st, struct vault *v, int limit)

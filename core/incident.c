@@ -24,56 +24,23 @@ static const char *const circumstances[] = { "conviction", "charge",
     "citizenship", "cohabitation", "foreign_travel", "foreign_contact",
     "financial", "other", NULL };
 
-static int
-one_of(const char *s, const char *const *list)
-{
-	for (; s != NULL && *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
-
 int
 incident_type_valid(const char *s)
 {
-	return one_of(s, types);
+	return util_one_of(s, types);
 }
 
 int
 incident_circumstance_valid(const char *s)
 {
-	return one_of(s, circumstances);
+	return util_one_of(s, circumstances);
 }
 
-/* Step a one-row change with binds by fmt ('i' long long, 'I' an id, 0
- * binding NULL, 's' text or NULL): INC_OK when a row changed,
- * INC_CONFLICT when none did. */
+/* What a one-row change did: changed, changed nothing, failed. */
 static enum incident_status
-change(struct store *st, const char *sql, const char *fmt, ...)
+changed(int n)
 {
-	sqlite3_stmt	*s;
-	va_list		 ap;
-	const char	*t;
-	int		 i, rc;
-
-	if ((s = store_prepare(st, sql)) == NULL)
-		return INC_ERROR;
-	va_start(ap, fmt);
-	for (i = 0; fmt[i]; i++) {
-		if (fmt[i] == 'i' || fmt[i] == 'I') {
-			long long v = va_arg(ap, long long);
-
-			if (fmt[i] == 'i' || v != 0)
-				sqlite3_bind_int64(s, i + 1, v);
-		} else if ((t = va_arg(ap, const char *)) != NULL)
-			sqlite3_bind_text(s, i + 1, t, -1, SQLITE_STATIC);
-	}
-	va_end(ap);
-	rc = sqlite3_step(s);
-	store_done(s);
-	if (rc != SQLITE_DONE)
-		return INC_ERROR;
-	return sqlite3_changes(store_db(st)) > 0 ? INC_OK : INC_CONFLICT;
+	return n < 0 ? INC_ERROR : n > 0 ? INC_OK : INC_CONFLICT;
 }
 
 /* The first column of sql's row (bound with one id) as JSON, or NULL. */
@@ -315,9 +282,10 @@ incident_event(struct store *st, long long id, const char *actor,
 	    JSON_COMPACT | JSON_SORT_KEYS);
 	enum incident_status	 rc;
 
-	rc = change(st, "INSERT INTO incident_events (incident_id, ts, actor,"
+	rc = changed(store_change(st,
+	    "INSERT INTO incident_events (incident_id, ts, actor,"
 	    " type, detail) VALUES (?, " NOW ", ?, ?, ?)", "isss", id, actor,
-	    type, d);
+	    type, d));
 	free(d);
 	return rc == INC_OK ? INC_OK : INC_ERROR;
 }
@@ -326,24 +294,27 @@ enum incident_status
 incident_set_state(struct store *st, long long id, const char *from,
     const char *to, int closed)
 {
-	return change(st, "UPDATE incidents SET state = ?3, updated_at = " NOW
+	return changed(store_change(st,
+	    "UPDATE incidents SET state = ?3, updated_at = " NOW
 	    ", closed_at = CASE WHEN ?4 THEN " NOW " ELSE NULL END WHERE"
-	    " id = ?1 AND state = ?2", "issi", id, from, to, (long long)closed);
+	    " id = ?1 AND state = ?2", "issi", id, from, to, (long long)closed));
 }
 
 enum incident_status
 incident_set_urgent(struct store *st, long long id, long long hours)
 {
-	return change(st, "UPDATE incidents SET urgency = 'urgent', due_at ="
+	return changed(store_change(st,
+	    "UPDATE incidents SET urgency = 'urgent', due_at ="
 	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+' || ?2 || ' hours')"
-	    " WHERE id = ?1", "ii", id, hours);
+	    " WHERE id = ?1", "ii", id, hours));
 }
 
 enum incident_status
 incident_set_review(struct store *st, long long id, long long case_id)
 {
-	return change(st, "UPDATE incidents SET review_case_id = ?2,"
-	    " updated_at = " NOW " WHERE id = ?1", "ii", id, case_id);
+	return changed(store_change(st,
+	    "UPDATE incidents SET review_case_id = ?2,"
+	    " updated_at = " NOW " WHERE id = ?1", "ii", id, case_id));
 }
 
 enum incident_status
@@ -364,10 +335,11 @@ incident_inquiry_add(struct store *st, long long id, const char *author,
 	    " FROM incident_inquiry WHERE incident_id = ? AND final = 1", "i",
 	    id)) != SQLITE_DONE)
 		return rc == SQLITE_ROW ? INC_CONFLICT : INC_ERROR;
-	if (change(st, "INSERT INTO incident_inquiry (incident_id, ts, author,"
+	if (changed(store_change(st,
+	    "INSERT INTO incident_inquiry (incident_id, ts, author,"
 	    " what, spoken_to, findings, final, corrects) VALUES (?, " NOW ","
 	    " ?, ?, ?, ?, ?, ?)", "issssiI", id, author, what, spoken_to,
-	    findings, (long long)final, corrects) != INC_OK)
+	    findings, (long long)final, corrects)) != INC_OK)
 		return INC_ERROR;
 	*entry = sqlite3_last_insert_rowid(store_db(st));
 	return INC_OK;
@@ -387,9 +359,10 @@ enum incident_status
 incident_set_cause(struct store *st, long long id, const char *finding,
     const char *actor)
 {
-	return change(st, "UPDATE incidents SET cause = ?2, cause_by = ?3,"
+	return changed(store_change(st,
+	    "UPDATE incidents SET cause = ?2, cause_by = ?3,"
 	    " cause_at = " NOW ", updated_at = " NOW " WHERE id = ?1 AND"
-	    " cause IS NULL", "iss", id, finding, actor);
+	    " cause IS NULL", "iss", id, finding, actor));
 }
 
 enum incident_status
@@ -397,10 +370,11 @@ incident_measure_add(struct store *st, long long id, const char *description,
     const char *owner, const char *due_on, const char *actor,
     long long *measure)
 {
-	if (change(st, "INSERT INTO incident_measures (incident_id,"
+	if (changed(store_change(st,
+	    "INSERT INTO incident_measures (incident_id,"
 	    " description, owner, due_on, created_by, created_at) VALUES (?, ?,"
 	    " ?, ?, ?, " NOW ")", "issss", id, description, owner, due_on,
-	    actor) != INC_OK)
+	    actor)) != INC_OK)
 		return INC_ERROR;
 	*measure = sqlite3_last_insert_rowid(store_db(st));
 	return INC_OK;
@@ -417,9 +391,10 @@ incident_measure_settle(struct store *st, long long id, long long measure,
 	    " incident_measures WHERE id = ? AND incident_id = ?", "ii",
 	    measure, id)) != SQLITE_ROW)
 		return rc == SQLITE_DONE ? INC_NOT_FOUND : INC_ERROR;
-	return change(st, "UPDATE incident_measures SET done_on = ?2, waived ="
+	return changed(store_change(st,
+	    "UPDATE incident_measures SET done_on = ?2, waived ="
 	    " ?3 WHERE id = ?1 AND done_on IS NULL AND waived IS NULL", "iss",
-	    measure, done_on, waived);
+	    measure, done_on, waived));
 }
 
 json_t *
@@ -448,10 +423,11 @@ enum incident_status
 incident_report_sent(struct store *st, long long id, const char *sent_on,
     const char *how, const char *reference, const char *actor)
 {
-	return change(st, "UPDATE incidents SET report_sent_on = ?2,"
+	return changed(store_change(st,
+	    "UPDATE incidents SET report_sent_on = ?2,"
 	    " report_how = ?3, report_reference = ?4, report_by = ?5,"
 	    " updated_at = " NOW " WHERE id = ?1", "issss", id, sent_on, how,
-	    reference, actor);
+	    reference, actor));
 }
 
 json_t *

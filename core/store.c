@@ -267,19 +267,18 @@ store_prepare(struct store *st, const char *sql)
 	return s;
 }
 
-int
-store_run(struct store *st, char *out, size_t outlen, const char *sql,
-    const char *fmt, ...)
+/* store_run with the binds in ap. */
+static int
+store_runv(struct store *st, char *out, size_t outlen, const char *sql,
+    const char *fmt, va_list ap)
 {
 	sqlite3_stmt	*s;
-	va_list		 ap;
 	const char	*t;
 	long long	 v;
 	int		 i, rc;
 
 	if ((s = store_prepare(st, sql)) == NULL)
 		return SQLITE_ERROR;
-	va_start(ap, fmt);
 	for (i = 0; fmt[i] != '\0'; i++) {
 		if (fmt[i] == 'i' || fmt[i] == 'I') {
 			v = va_arg(ap, long long);
@@ -288,7 +287,6 @@ store_run(struct store *st, char *out, size_t outlen, const char *sql,
 		} else if ((t = va_arg(ap, const char *)) != NULL)
 			sqlite3_bind_text(s, i + 1, t, -1, SQLITE_STATIC);
 	}
-	va_end(ap);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW && out != NULL) {
 		t = (const char *)sqlite3_column_text(s, 0);
@@ -296,6 +294,33 @@ store_run(struct store *st, char *out, size_t outlen, const char *sql,
 	}
 	store_done(s);
 	return rc;
+}
+
+int
+store_run(struct store *st, char *out, size_t outlen, const char *sql,
+    const char *fmt, ...)
+{
+	va_list	ap;
+	int	rc;
+
+	va_start(ap, fmt);
+	rc = store_runv(st, out, outlen, sql, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+store_change(struct store *st, const char *sql, const char *fmt, ...)
+{
+	va_list	ap;
+	int	rc;
+
+	va_start(ap, fmt);
+	rc = store_runv(st, NULL, 0, sql, fmt, ap);
+	va_end(ap);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(st->db);
 }
 
 void

@@ -55,6 +55,10 @@ void		 store_done(sqlite3_stmt *);
  */
 int		 store_run(struct store *, char *out, size_t outlen,
 		    const char *sql, const char *fmt, ...);
+/* A change (INSERT, UPDATE, DELETE) with binds as store_run: the number of
+ * rows it changed, or -1. */
+int		 store_change(struct store *, const char *sql, const char *fmt,
+		    ...);
 
 /*
  * Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1. store_commit

@@ -435,3 +435,12 @@ util_write_all(int fd, const void *buf, size_t len)
 	}
 	return 0;
 }
+
+int
+util_one_of(const char *s, const char *const *list)
+{
+	for (; s != NULL && *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}

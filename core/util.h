@@ -65,6 +65,9 @@ void	 util_date_add(const char *date, long long days, char out[11]);
 /* Monotonic clock in microseconds. */
 uint64_t util_now_us(void);
 
+/* Is s (may be NULL) one of the NULL-terminated list? */
+int	 util_one_of(const char *s, const char *const *list);
+
 /* Write all of buf to fd, retrying on EINTR and short writes. 0 or -1. */
 int	 util_write_all(int fd, const void *buf, size_t len);
 

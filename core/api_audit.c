@@ -23,6 +23,39 @@ time_ok(const char *s)
 	    s[4] == '-' && s[7] == '-';
 }
 
+/*
+ * Is this event's actor the reporter of a confidential report it is about
+ * (the incident, or one of its documents), to be kept from all but the
+ * cso (reference 000, third-party reports)?
+ */
+static int
+confidential_reporter(struct api_ctx *c, const char *actor,
+    const char *target)
+{
+	static const char inc[] = "SELECT 1 FROM incidents WHERE id = ? AND"
+	    " org_id = ? AND confidential = 1 AND 'user:' || reporter = ?";
+	static const char doc[] = "SELECT 1 FROM documents d JOIN incidents i"
+	    " ON i.id = d.owner_id WHERE d.id = ? AND d.owner_kind = 'incident'"
+	    " AND i.org_id = ? AND i.confidential = 1 AND 'user:' ||"
+	    " i.reporter = ?";
+	long long	id;
+	const char	*num;
+
+	if ((c->who.roles & ROLE_BIT(ROLE_CSO)) || actor == NULL ||
+	    target == NULL || strncmp(actor, "user:", 5) != 0)
+		return 0;
+	if (strncmp(target, "incident:", 9) == 0)
+		num = target + 9;
+	else if (strncmp(target, "document:", 9) == 0)
+		num = target + 9;
+	else
+		return 0;
+	if (util_parse_ll(num, 1, (long long)1 << 53, &id) == -1)
+		return 0;
+	return store_run(c->store, NULL, 0, target[0] == 'i' ? inc : doc,
+	    "iis", id, c->who.org_id, actor) == SQLITE_ROW;
+}
+
 void
 api_audit_list(struct api_ctx *c)
 {
@@ -48,6 +81,7 @@ api_audit_list(struct api_ctx *c)
 	long long	 before = 0, limit = 100, last = 0;
 	sqlite3_stmt	*s;
 	json_t		*events, *detail, *filters;
+	int		 hide;
 	int		 rc, n = 0;
 
 	if (api_allow(c, ACT_AUDIT_READ, NULL, "audit") == -1)
@@ -109,19 +143,26 @@ api_audit_list(struct api_ctx *c)
 	sqlite3_bind_int64(s, 8, limit);
 	events = json_array();
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		last = sqlite3_column_int64(s, 0);
+		n++;
+		hide = confidential_reporter(c, (const char *)
+		    sqlite3_column_text(s, 2), (const char *)
+		    sqlite3_column_text(s, 4));
+		/* a search by that actor must not tell either */
+		if (hide && actor != NULL)
+			continue;
 		detail = json_loads((const char *)sqlite3_column_text(s, 7), 0,
 		    NULL);
-		last = sqlite3_column_int64(s, 0);
 		json_array_append_new(events, json_pack("{s:I, s:s, s:s, s:s,"
 		    " s:s, s:s, s:s, s:o}", "id", (json_int_t)last,
 		    "ts", sqlite3_column_text(s, 1),
-		    "actor", sqlite3_column_text(s, 2),
+		    "actor", hide ? "confidential reporter" :
+		    (const char *)sqlite3_column_text(s, 2),
 		    "action", sqlite3_column_text(s, 3),
 		    "target", sqlite3_column_text(s, 4),
 		    "client_addr", sqlite3_column_text(s, 5),
 		    "request_id", sqlite3_column_text(s, 6),
 		    "detail", detail ? detail : json_object()));
-		n++;
 	}
 	store_done(s);
 	if (rc != SQLITE_DONE) {

@@ -98,9 +98,9 @@ change_commit(struct api_ctx *c, const struct api_doc_owner *o, const char *targ
 
 static void
 answer_meta(struct api_ctx *c, const struct config_org *org,
-    const struct document *d, int status)
+    const struct api_doc_owner *o, const struct document *d, int status)
 {
-	json_t	*meta = document_meta(c->store, d->id, api_documents_two_person(org, d));
+	json_t	*meta = api_documents_shown(c, org, o, d);
 
 	if (meta == NULL)
 		api_unavailable(c);
@@ -260,7 +260,7 @@ api_document_changes_verify(struct api_ctx *c)
 		return;
 	}
 	json_decref(detail);
-	answer_meta(c, org, &d, 200);
+	answer_meta(c, org, &o, &d, 200);
 }
 
 void
@@ -303,7 +303,7 @@ api_document_changes_translation(struct api_ctx *c)
 	}
 	json_decref(detail);
 	d.translation_id = tid;
-	answer_meta(c, org, &d, 200);
+	answer_meta(c, org, &o, &d, 200);
 }
 
 /* Is the file under a legal hold (its case, or the person)? 1, 0, -1. */
@@ -388,5 +388,5 @@ api_document_changes_destroy(struct api_ctx *c)
 	if (vault_remove(c->cfg->doc_dir, d.vault_id) == -1)
 		log_error("event=shred_unlink_failed document=%lld", d.id);
 	log_info("event=document_shredded document=%lld", d.id);
-	answer_meta(c, org, &d, 200);
+	answer_meta(c, org, &o, &d, 200);
 }

@@ -160,14 +160,18 @@ owner_incident(struct api_ctx *c, long long id, struct api_doc_owner *o)
 	default:
 		return -1;
 	}
-	if (!incident_names(&inc, c->who.username)) {
+	o->named = incident_names(&inc, c->who.username);
+	if (!o->named) {
 		o->roles = c->who.roles & (ROLE_BIT(ROLE_CSO) |
 		    ROLE_BIT(ROLE_AUTHORITY) | ROLE_BIT(ROLE_AUDITOR));
 		if (c->who.username != NULL &&
 		    strcmp(inc.reporter, c->who.username) == 0) {
 			o->roles = c->who.roles;
 			o->applicant = 1;
-		}
+		} else if (inc.confidential &&
+		    !(c->who.roles & ROLE_BIT(ROLE_CSO)))
+			snprintf(o->hidden, sizeof(o->hidden), "%s",
+			    inc.reporter);
 	}
 	incident_clear(&inc);
 	return 1;
@@ -211,7 +215,8 @@ route_owner(struct api_ctx *c, struct api_doc_owner *o)
 		return -1;
 	}
 	if (o->roles == 0) {
-		if ((c->who.roles & ~ROLE_BIT(ROLE_APPLICANT)) == 0) {
+		if (o->named || (c->who.roles & ~ROLE_BIT(ROLE_APPLICANT)) ==
+		    0) {
 			(void)api_refuse(c, 404, "not_found",
 			    util_pool_strdup(c->req->pool, msg),
 			    "not the applicant's own file", o->target);
@@ -258,6 +263,10 @@ api_documents_allow(struct api_ctx *c, enum access_action act,
 	struct access_document	ad;
 	struct access_object	obj = { .org_id = c->who.org_id };
 
+	/* named in the incident: it does not exist for them */
+	if (o->named)
+		return api_refuse(c, 404, "not_found", "no such document",
+		    "named in the incident", target);
 	ad.roles = o->roles;
 	ad.rank = d ? config_marking_rank(org, d->classification) : rank;
 	ad.ceiling = org->ceiling;
@@ -570,7 +579,7 @@ api_documents_upload(struct api_ctx *c)
 	}
 	log_info("event=document_stored document=%lld bytes=%lld", d.id,
 	    d.size);
-	meta = document_meta(c->store, d.id, api_documents_two_person(org, &d));
+	meta = api_documents_shown(c, org, &o, &d);
 	response_json(c->resp, 201, json_pack("{s:o?}", "document", meta));
 out:
 	sodium_memzero(key, sizeof(key));
@@ -616,6 +625,18 @@ api_documents_load(struct api_ctx *c, const char *param, struct document *d,
 }
 
 json_t *
+api_documents_shown(struct api_ctx *c, const struct config_org *org,
+    const struct api_doc_owner *o, const struct document *d)
+{
+	json_t	*m = document_meta(c->store, d->id,
+	    api_documents_two_person(org, d));
+
+	if (m != NULL && o->hidden[0] && strcmp(d->uploaded_by, o->hidden) == 0)
+		json_object_set_new(m, "uploaded_by", json_null());
+	return m;
+}
+
+json_t *
 api_documents_detail(const struct document *d)
 {
 	return json_pack("{s:I, s:s}", "document", (json_int_t)d->id, "marking",
@@ -637,7 +658,7 @@ api_documents_meta(struct api_ctx *c)
 		return;
 	detail = api_documents_detail(&d);
 	if (api_audit(c, "document.meta", target, detail) == -1 ||
-	    (meta = document_meta(c->store, d.id, api_documents_two_person(org, &d))) ==
+	    (meta = api_documents_shown(c, org, &o, &d)) ==
 	    NULL) {
 		json_decref(detail);
 		api_unavailable(c);
@@ -668,7 +689,7 @@ api_documents_list(struct api_ctx *c)
 		if (document_get(c->store, c->who.org_id, json_integer_value(v),
 		    &d) != DOC_OK || !doc_visible(c, org, &o, &d))
 			continue;
-		if ((meta = document_meta(c->store, d.id, api_documents_two_person(org, &d)))
+		if ((meta = api_documents_shown(c, org, &o, &d))
 		    != NULL)
 			json_array_append_new(out, meta);
 	}

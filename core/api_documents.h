@@ -23,6 +23,9 @@ struct api_doc_owner {
 	int		 applicant;	/* the caller is its subject */
 	char		 site[64];
 	char		 target[48];
+	int		 named;		/* named in the incident: never sees it */
+	char		 hidden[300];	/* an uploader the caller may not know
+					 * (a confidential reporter), or "" */
 };
 
 /* The caller's organization's configuration, or NULL having answered 503. */
@@ -47,6 +50,10 @@ int	api_documents_allow(struct api_ctx *, enum access_action,
  * the scale)? */
 int	api_documents_two_person(const struct config_org *,
 	    const struct document *);
+/* d's metadata as the caller may see it (a confidential reporter's name
+ * left out), new reference or NULL. */
+json_t	*api_documents_shown(struct api_ctx *, const struct config_org *,
+	    const struct api_doc_owner *, const struct document *);
 /* {document, marking} for the audit trail (caller decrefs). */
 json_t	*api_documents_detail(const struct document *);
 

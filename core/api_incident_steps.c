@@ -39,20 +39,33 @@ listed(json_t *a, const char *s)
 }
 
 /* Commit the step: the event (detail borrowed) and its audit record, in
- * the transaction the caller began; then answer with the incident. */
-static void
-commit(struct api_ctx *c, const struct incident *inc, const char *target,
-    const char *action, const char *type, json_t *detail, int status,
-    const char *key, json_t *extra)
+ * the transaction the caller began. 0, or -1 having rolled back. */
+static int
+commit_step(struct api_ctx *c, const struct incident *inc,
+    const char *target, const char *action, const char *type, json_t *detail)
 {
-	struct audit_event	 ev;
-	json_t			*j;
+	struct audit_event	ev;
 
 	api_audit_event(c, &ev, action, target, detail);
 	if (incident_event(c->store, inc->id, c->actor, type, detail) !=
 	    INC_OK || audit_append(c->store, &ev) == -1 ||
 	    store_commit(c->store) == -1) {
 		store_rollback(c->store);
+		return -1;
+	}
+	return 0;
+}
+
+/* commit_step, then answer {key: extra} (taken over), or with the
+ * incident when extra is NULL. */
+static void
+commit(struct api_ctx *c, const struct incident *inc, const char *target,
+    const char *action, const char *type, json_t *detail, int status,
+    const char *key, json_t *extra)
+{
+	json_t	*j;
+
+	if (commit_step(c, inc, target, action, type, detail) == -1) {
 		json_decref(extra);
 		api_unavailable(c);
 		return;
@@ -353,8 +366,9 @@ api_incident_steps_measures(struct api_ctx *c)
 	    (waived == NULL))) {
 		response_error(c->resp, 400, "bad_request", "add a measure with "
 		    "description, owner and due_on; settle one with measure_id "
-		    "and done_on or waived", mid == 0 ? "description" :
-		    "measure_id");
+		    "and done_on or waived", mid != 0 ? "measure_id" :
+		    desc == NULL ? "description" : owner == NULL ? "owner" :
+		    due == NULL ? "due_on" : done ? "done_on" : "waived");
 		goto out;
 	}
 	if (strcmp(inc.type, "security_breach") != 0 ||
@@ -424,7 +438,12 @@ attachments(struct api_ctx *c, const struct incident *inc)
 		n = strcspn(p, ",");
 		snprintf(one, sizeof(one), "%.*s", (int)(n < 23 ? n : 23), p);
 		if (n >= sizeof(one) || util_parse_ll(one, 1, (long long)1 << 53,
-		    &id) == -1 || document_get(c->store, c->who.org_id, id, &d) !=
+		    &id) == -1) {
+			response_error(c->resp, 400, "bad_request", "attach is a "
+			    "list of document ids separated by commas", "attach");
+			goto fail;
+		}
+		if (document_get(c->store, c->who.org_id, id, &d) !=
 		    DOC_OK || strcmp(d.owner_kind, "incident") != 0 ||
 		    d.owner_id != inc->id || d.shredded) {
 			response_error(c->resp, 422, "invalid", "attach lists "
@@ -663,9 +682,19 @@ api_incident_steps_link(struct api_ctx *c)
 	json_object_set_new(detail, "clearance", json_integer(cl));
 	if (review > 0)
 		json_object_set_new(detail, "review_case", json_integer(review));
-	commit(c, &inc, target, "incident.link", "linked", detail, 200, NULL,
-	    NULL);
+	if (incident_set_clearance(c->store, inc.id, cl) != INC_OK ||
+	    commit_step(c, &inc, target, "incident.link", "linked", detail) ==
+	    -1) {
+		json_decref(detail);
+		goto fail;
+	}
 	json_decref(detail);
+	if ((detail = incident_json(c->store, inc.id, 1, 1)) == NULL)
+		api_unavailable(c);
+	else
+		response_json(c->resp, 200, json_pack("{s:o, s:o}", "incident",
+		    detail, "review_case_id", review > 0 ?
+		    json_integer(review) : json_null()));
 	goto out;
 fail:
 	store_rollback(c->store);

@@ -438,6 +438,25 @@ api_incidents_get(struct api_ctx *c)
 	response_json(c->resp, 200, json_pack("{s:o}", "incident", j));
 }
 
+/* Is state one of the incident workflow's? 1, or 0 having answered. */
+static int
+workflow_state(struct api_ctx *c, const char *state)
+{
+	struct policy	*p;
+	json_t		*wf;
+	int		 ok;
+
+	if ((p = api_case_policy(c, NULL)) == NULL)
+		return 0;
+	wf = luahost_table(p, "incidents");
+	ok = listed(json_object_get(wf, "states"), state);
+	json_decref(wf);
+	if (!ok)
+		response_error(c->resp, 400, "bad_request", "no such state in "
+		    "the incident workflow", "state");
+	return ok;
+}
+
 void
 api_incidents_list(struct api_ctx *c)
 {
@@ -461,6 +480,15 @@ api_incidents_list(struct api_ctx *c)
 		    "limit");
 		return;
 	}
+	if ((from != NULL && !validate_date(from)) || (to != NULL &&
+	    !validate_date(to))) {
+		response_error(c->resp, 400, "bad_request", "from and to are "
+		    "dates, YYYY-MM-DD", from != NULL && !validate_date(from) ?
+		    "from" : "to");
+		return;
+	}
+	if (state != NULL && !workflow_state(c, state))
+		return;
 	if ((type != NULL && !incident_type_valid(type)) || (urgency != NULL &&
 	    strcmp(urgency, "normal") != 0 && strcmp(urgency, "urgent") != 0)) {
 		response_error(c->resp, 400, "bad_request", type != NULL &&
@@ -473,10 +501,13 @@ api_incidents_list(struct api_ctx *c)
 		api_unavailable(c);
 		return;
 	}
+	/* the limit counts what the caller sees, not what there is */
 	ids = incident_ids(c->store, c->who.org_id, type, state, urgency, from,
-	    to, limit);
+	    to, (long long)1 << 40);
 	out = json_array();
 	json_array_foreach(ids, i, v) {
+		if ((long long)json_array_size(out) == limit)
+			break;
 		if (incident_get(c->store, c->who.org_id, json_integer_value(v),
 		    &inc) != INC_OK)
 			continue;

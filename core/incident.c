@@ -318,6 +318,13 @@ incident_set_review(struct store *st, long long id, long long case_id)
 }
 
 enum incident_status
+incident_set_clearance(struct store *st, long long id, long long cl)
+{
+	return changed(store_change(st, "UPDATE incidents SET clearance_id ="
+	    " ?2, updated_at = " NOW " WHERE id = ?1", "ii", id, cl));
+}
+
+enum incident_status
 incident_inquiry_add(struct store *st, long long id, const char *author,
     const char *what, const char *spoken_to, const char *findings, int final,
     long long corrects, long long *entry)

@@ -80,6 +80,9 @@ enum incident_status incident_set_urgent(struct store *, long long id,
 	    long long hours);
 enum incident_status incident_set_review(struct store *, long long id,
 	    long long case_id);
+/* The clearance the incident is linked to. */
+enum incident_status incident_set_clearance(struct store *, long long id,
+	    long long clearance_id);
 
 /* An inquiry entry; INC_CONFLICT when the record is final and corrects
  * is 0, or corrects is not an entry of this incident. *entry gets its id. */

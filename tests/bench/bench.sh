@@ -20,6 +20,12 @@
 # documents.max_size is 2 GiB here, and so is the body limit of nginx's
 # document upload location (in a copy of conf/vetd-locations.conf).
 #
+# The "incident" measurement files incidents (POST /api/v1/incidents, a
+# durable transaction with its event, triage notification and audit row)
+# through nginx as the demo applicant, BENCH_INCIDENT_CLIENTS clients one
+# report after another, for BENCH_INCIDENT_DURATION seconds a round, and
+# raw single-row commits (sqlitecommit) for as long in the same round.
+#
 # Environment: VETD_BIN, VETCTL_BIN, BARE_BIN, VETD_SRCDIR (set by make
 # bench), NGINX_BIN (default /usr/sbin/nginx), WRK_BIN
 # (default wrk), BENCH_ROUNDS (5), BENCH_DURATION (seconds a round, 5),
@@ -28,7 +34,9 @@
 # take, e.g. "case update"; the bare responder is always measured),
 # BENCH_KEEP (set: keep the temporary directory, to read its logs),
 # BENCH_DOC_MB (the document measured each round, MiB, 100), BENCH_DOC_BIG_MB
-# (the upload during which memory is sampled, MiB, 1024).
+# (the upload during which memory is sampled, MiB, 1024),
+# BENCH_INCIDENT_CLIENTS (BENCH_UPDATE_CLIENTS), BENCH_INCIDENT_DURATION
+# (seconds of filing, and of raw commits, a round, 3).
 set -euo pipefail
 shopt -u patsub_replacement 2>/dev/null || true
 export LC_ALL=C
@@ -64,6 +72,11 @@ CASE_TARGET=60
 # durable section update: share of raw single-row commits (percent)
 UPDATE_TARGET=50
 UPDATE_CLIENTS=${BENCH_UPDATE_CLIENTS:-4}
+# incidents filed (durable, audited): share of raw single-row commits
+# (percent)
+INCIDENT_TARGET=50
+INCIDENT_CLIENTS=${BENCH_INCIDENT_CLIENTS:-$UPDATE_CLIENTS}
+INCIDENT_DURATION=${BENCH_INCIDENT_DURATION:-3}
 # register query "expiring within 180 days" over REGISTER_ROWS clearances (ms)
 REGISTER_TARGET=50
 REGISTER_ROWS=${BENCH_REGISTER_ROWS:-1000000}
@@ -98,6 +111,7 @@ doc_csrf=
 doc_id=
 doc_code=
 doc_cold=
+inc_cookie=
 pids=()
 declare -A results=()
 
@@ -522,6 +536,69 @@ $out"
 		"$rate" "$raw"
 }
 
+# Once, before the first incident measurement: the applicant's own session
+# (any signed-in user may file a report) and the wrk script, then one
+# report filed with curl, checked for its 201 (which also warms vetd up).
+incident_prepare() {
+	local csrf code today
+	read -r inc_cookie csrf <<<"$(sign_in_as northbridge-applicant)"
+	[[ -n $inc_cookie && -n $csrf ]] || die "could not sign in as the applicant for the incidents"
+	# vetd's today is UTC's; a date that is not in the future for it
+	today=$(date -u +%Y-%m-%d)
+	cat >"$workdir/incident.lua" <<-EOF
+		-- incidents filed one after another on each connection
+		wrk.method = "POST"
+		wrk.headers["Content-Type"] = "application/json"
+		wrk.headers["Cookie"] = "$inc_cookie"
+		wrk.headers["X-CSRF-Token"] = "$csrf"
+		wrk.body = '{"type":"security_incident","occurred_on":"$today","description":"bench","sensitive_material":false}'
+	EOF
+	code=$(curl -s -o "$workdir/incident.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+		-H "Cookie: $inc_cookie" -H "X-CSRF-Token: $csrf" \
+		-d "{\"type\":\"security_incident\",\"occurred_on\":\"$today\",\"description\":\"bench\",\"sensitive_material\":false}" \
+		"http://127.0.0.1:$port/api/v1/incidents" || true)
+	if [[ $code != 201 ]] || ! grep -q '"incident": *{' "$workdir/incident.json"; then
+		die "filing an incident answered $code: $(head -c 600 "$workdir/incident.json" 2>/dev/null)
+$(tail -n 5 "$workdir/vetd.log")"
+	fi
+}
+
+# The rows of table $1 in vetd's database.
+db_count() {
+	sqlite3 -cmd ".timeout 10000" "$workdir/vetd.db" "SELECT count(*) FROM $1" ||
+		die "could not count the rows of $1"
+}
+
+# Incidents filed per second through nginx by INCIDENT_CLIENTS clients,
+# each with one connection, one report after another (each a transaction
+# with the incident, its event, the triage's notification and event and
+# the audit row, committed with fsync), checked against the rows added;
+# and raw single-row durable commits by one writer in the same directory.
+measure_incident() {
+	local out rate raw before after filed
+	[[ -n $inc_cookie ]] || incident_prepare
+	before=$(db_count incidents)
+	out=$("$WRK_BIN" -t"$INCIDENT_CLIENTS" -c"$INCIDENT_CLIENTS" -d"${INCIDENT_DURATION}s" \
+		-s "$workdir/incident.lua" "http://127.0.0.1:$port/api/v1/incidents")
+	if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+		die "errors while filing incidents:
+$out
+$(tail -n 5 "$workdir/vetd.log")"
+	fi
+	rate=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
+	[[ -n $rate ]] || die "no rate in wrk's output:
+$out"
+	after=$(db_count incidents)
+	filed=$(awk '$2 == "requests" && $3 == "in" { print $1 }' <<<"$out")
+	((after - before >= ${filed:-1})) ||
+		die "wrk counted ${filed:-no} reports filed, the database $((after - before)) new incidents"
+	raw=$("$SQLITECOMMIT_BIN" "$workdir/raw.db" "$INCIDENT_DURATION") || die "sqlitecommit failed"
+	results[incident]+="$rate "
+	results[incraw]+="$raw "
+	printf 'round %d/%d  %-8s %12.1f /s (raw commits %.1f /s)\n' "$1" "$ROUNDS" incident \
+		"$rate" "$raw"
+}
+
 # REGISTER_ROWS clearances in vetd's database, once; then the median time
 # of the API's "expiring within 180 days" query through nginx.
 measure_register() {
@@ -551,8 +628,8 @@ measure_register() {
 }
 
 # True when measurement $1 is to be taken: BENCH_ONLY, when set, names the
-# ones wanted (e.g. BENCH_ONLY="case update"); the bare responder, every
-# ratio's reference, is always measured.
+# ones wanted (e.g. BENCH_ONLY="case update incident"); the bare responder,
+# every ratio's reference, is always measured.
 wanted() {
 	[[ -z ${BENCH_ONLY:-} || $1 == bare || " $BENCH_ONLY " == *" $1 "* ]]
 }
@@ -917,6 +994,7 @@ judge() {
 summary() {
 	local health bare me signin whoami rawbind adjud adjref diffs ratio casers updates
 	local raws regms case_ratio upd_ratio ticks me_ratio slow v
+	local incs incraws inc_ratio
 	local cpr syncr upr downr up_cp up_sync down_cp idle peak delta
 	bare=$(median "${results[bare]:-}")
 	say ""
@@ -996,6 +1074,16 @@ summary() {
 		printf '%-32s %10.1f /s   %10s %8s\n' "raw single-row commits" "$raws" - -
 		printf '%-32s %14s   %10s %8s\n' "update / raw commit" "$upd_ratio %" ">= $UPDATE_TARGET %" "$v"
 	fi
+	if wanted incident; then
+		incs=$(median "${results[incident]:-}")
+		incraws=$(median "${results[incraw]:-}")
+		inc_ratio=$(awk -v u="$incs" -v r="$incraws" 'BEGIN { printf "%.1f", 100 * u / r }')
+		v=$(verdict "$inc_ratio" "$INCIDENT_TARGET" 'r >= t')
+		judge "$v"
+		printf '%-32s %10.1f /s   %10s %8s\n' "incident filed, $INCIDENT_CLIENTS clients" "$incs" - -
+		printf '%-32s %10.1f /s   %10s %8s\n' "raw single-row commits" "$incraws" - -
+		printf '%-32s %14s   %10s %8s\n' "incident / raw commit" "$inc_ratio %" ">= $INCIDENT_TARGET %" "$v"
+	fi
 	if wanted register; then
 		regms=$(median "${results[register]:-}")
 		v=$(verdict "$regms" "$REGISTER_TARGET" 'r <= t')
@@ -1053,7 +1141,7 @@ main() {
 
 	for ((round = 1; round <= ROUNDS; round++)); do
 		for m in health bare me signin ldapwhoami rawbind policy_calls \
-		    policy_diff case update register tick documents; do
+		    policy_diff case update incident register tick documents; do
 			if wanted "$m"; then "measure_$m" "$round"; fi
 		done
 	done

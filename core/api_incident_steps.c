@@ -246,6 +246,7 @@ static const struct vfield inquiry_body[] = {
 	{ "final", V_BOOL, 0, 0, 0, NULL, NULL, 0, 0 },
 	{ "corrects", V_INT, 0, 1, (long long)1 << 53, NULL, NULL, 0, 0 },
 	{ "cause", V_TEXT, 0, 1, 10000, NULL, NULL, 0, 0 },
+	{ "sensitive_material_arranged", V_BOOL, 0, 0, 0, NULL, NULL, 0, 0 },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
 };
 
@@ -299,6 +300,19 @@ api_incident_steps_inquiry(struct api_ctx *c)
 		commit(c, &inc, target, "incident.cause", "cause_recorded",
 		    detail, 200, NULL, NULL);
 		json_decref(detail);
+		goto out;
+	}
+	/* the reporter's sensitive material was received through proper
+	 * channels: the cso's task is done, and the entry says how */
+	if (json_is_true(json_object_get(b, "sensitive_material_arranged")) &&
+	    (st = incident_sensitive_arranged(c->store, inc.id)) != INC_OK) {
+		store_rollback(c->store);
+		if (st == INC_CONFLICT)
+			response_error(c->resp, 409, "refused", "no sensitive "
+			    "material is waiting to be arranged",
+			    "sensitive_material_arranged");
+		else
+			api_unavailable(c);
 		goto out;
 	}
 	st = incident_inquiry_add(c->store, inc.id, c->actor, what,

@@ -390,12 +390,16 @@ api_incidents_file(struct api_ctx *c)
 		goto fail;
 	step = "triage";
 	if (triage(c, id, strcmp(n.type, "change_of_circumstances") == 0 ?
-	    n.clearance_id : 0, n.holder_factors, actions) == -1 || audit_append(c->store, &ev) ==
-	    -1 || store_commit(c->store) == -1)
+	    n.clearance_id : 0, n.holder_factors, actions) == -1 ||
+	    audit_append(c->store, &ev) == -1)
 		goto fail;
-	if ((out = incident_json(c->store, id, 1, 0)) == NULL) {
-		api_unavailable(c);
-		goto out;
+	/* the answer is read in the transaction: no second snapshot */
+	step = "commit";
+	if ((out = incident_json(c->store, id, 1, 0)) == NULL)
+		goto fail;
+	if (store_commit(c->store) == -1) {
+		json_decref(out);
+		goto fail;
 	}
 	response_json(c->resp, 201, json_pack("{s:o, s:O, s:s}", "incident",
 	    out, "actions", actions, "guidance", GUIDANCE));

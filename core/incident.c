@@ -318,6 +318,14 @@ incident_set_review(struct store *st, long long id, long long case_id)
 }
 
 enum incident_status
+incident_sensitive_arranged(struct store *st, long long id)
+{
+	return changed(store_change(st, "UPDATE incidents SET"
+	    " sensitive_arranged = 1, updated_at = " NOW " WHERE id = ?1 AND"
+	    " sensitive_material = 1 AND sensitive_arranged = 0", "i", id));
+}
+
+enum incident_status
 incident_set_clearance(struct store *st, long long id, long long cl)
 {
 	return changed(store_change(st, "UPDATE incidents SET clearance_id ="

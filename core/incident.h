@@ -80,6 +80,9 @@ enum incident_status incident_set_urgent(struct store *, long long id,
 	    long long hours);
 enum incident_status incident_set_review(struct store *, long long id,
 	    long long case_id);
+/* The task to arrange the reporter's sensitive material is done
+ * (INC_CONFLICT when there was none, or it was done). */
+enum incident_status incident_sensitive_arranged(struct store *, long long id);
 /* The clearance the incident is linked to. */
 enum incident_status incident_set_clearance(struct store *, long long id,
 	    long long clearance_id);

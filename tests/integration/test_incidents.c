@@ -811,6 +811,19 @@ Test(incidents, every_type_is_filed_and_triaged)
 	cr_assert(json_is_true(vt_json_get(r, "incident.sensitive_material")));
 	cr_assert_str_eq(tasks_of(r, "incident"), "arrange_sensitive_material:open", "%s",
 			 r->body);
+	/* the cso records how it was received: the task is done, once */
+	expect(on(&nb.cso, "POST", ids[1], "/inquiry",
+		  json("{'what': 'received the sealed envelope by hand',"
+		       " 'sensitive_material_arranged': true}")), 201);
+	r = expect(read_incident(&nb.cso, ids[1]), 200);
+	cr_assert_str_eq(tasks_of(r, "incident"), "arrange_sensitive_material:done",
+			 "%s", r->body);
+	expect_error(on(&nb.cso, "POST", ids[1], "/inquiry",
+			json("{'what': 'again', 'sensitive_material_arranged': true}")),
+		     409, "refused");
+	expect_error(on(&nb.cso, "POST", ids[0], "/inquiry",
+			json("{'what': 'none', 'sensitive_material_arranged': true}")),
+		     409, "refused");
 	/* the self-report: about the reporter, with the holder factors */
 	r = expect(read_incident(&nb.applicant, ids[3]), 200);
 	cr_assert_str_eq(text(r, "incident.subject"), nb.applicant.name, "%s", r->body);

@@ -228,6 +228,19 @@ Test(incident, cause_once_and_measures_settled_once)
 	json_decref(v);
 }
 
+Test(incident, the_sensitive_material_task_is_done_once)
+{
+	long long id = file("security_contact", "alice", 0);
+	json_t *j;
+
+	cr_assert_eq(incident_sensitive_arranged(st, id), INC_OK);
+	cr_assert_eq(incident_sensitive_arranged(st, id), INC_CONFLICT);
+	j = incident_json(st, id, 1, 0);
+	cr_assert(json_is_true(json_object_get(json_array_get(json_object_get(
+		  j, "tasks"), 0), "done")));
+	json_decref(j);
+}
+
 Test(incident, types_and_circumstances)
 {
 	cr_assert(incident_type_valid("security_contact"));

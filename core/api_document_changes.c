@@ -64,7 +64,8 @@ change_start(struct api_ctx *c, enum access_action act,
     struct document *d, struct api_doc_owner *o, char *target, size_t tlen,
     json_t **body)
 {
-	if ((*org = api_documents_org(c)) == NULL || api_documents_load(c, "id", d, o, target,
+	if ((*org = api_documents_org(c)) == NULL || api_documents_load(c,
+	    "id", d, o, target,
 	    tlen) == -1 || api_documents_allow(c, act, *org, o, d, 0, target) == -1)
 		return -1;
 	if (d->shredded) {
@@ -81,7 +82,8 @@ change_start(struct api_ctx *c, enum access_action act,
  * caller began. 0, or -1 having rolled back.
  */
 static int
-change_commit(struct api_ctx *c, const struct api_doc_owner *o, const char *target,
+change_commit(struct api_ctx *c, const struct api_doc_owner *o,
+    const char *target,
     const char *action, const char *type, json_t *detail)
 {
 	struct audit_event	ev;

@@ -179,7 +179,8 @@ owner_incident(struct api_ctx *c, long long id, struct api_doc_owner *o)
 
 /* Owner kind/id: 1 found (roles set), 0 not found, -1 store error. */
 static int
-owner_load(struct api_ctx *c, const char *kind, long long id, struct api_doc_owner *o)
+owner_load(struct api_ctx *c, const char *kind, long long id,
+    struct api_doc_owner *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->kind = strcmp(kind, "case") == 0 ? "case" :
@@ -323,7 +324,7 @@ type_allowed(const struct api_ctx *c, const char *t)
 	return 0;
 }
 
-/* --- upload ---------------------------------------------------------------- */
+/* --- upload --------------------------------------------------------------- */
 
 /* The claimed type from Content-Type: lower case, no parameters. */
 static const char *
@@ -499,7 +500,8 @@ out:
 
 /* In the upload's transaction: the row, the case's history, the audit. */
 static int
-upload_commit(struct api_ctx *c, const struct api_doc_owner *o, struct document *d)
+upload_commit(struct api_ctx *c, const struct api_doc_owner *o,
+    struct document *d)
 {
 	struct audit_event	 ev;
 	json_t			*detail;
@@ -541,7 +543,8 @@ api_documents_upload(struct api_ctx *c)
 
 	memset(&d, 0, sizeof(d));
 	if ((org = api_documents_org(c)) == NULL || upload_query(c, org, &d, &rank) ==
-	    -1 || route_owner(c, &o) == -1 || api_documents_allow(c, ACT_DOC_UPLOAD, org,
+	    -1 || route_owner(c, &o) == -1 || api_documents_allow(c,
+	    ACT_DOC_UPLOAD, org,
 	    &o, NULL, rank, o.target) == -1)
 		return;
 	if ((claimed = claimed_type(c)) == NULL || !type_allowed(c, claimed)) {
@@ -586,7 +589,7 @@ out:
 	free(buf);
 }
 
-/* --- reading --------------------------------------------------------------- */
+/* --- reading -------------------------------------------------------------- */
 
 /*
  * Load document {id} of the caller's organization and its owner. 0, or -1
@@ -652,8 +655,9 @@ api_documents_meta(struct api_ctx *c)
 	char			 target[32];
 	json_t			*detail, *meta;
 
-	if ((org = api_documents_org(c)) == NULL || api_documents_load(c, "id", &d, &o, target,
-	    sizeof(target)) == -1 || api_documents_allow(c, ACT_DOC_READ, org, &o, &d, 0,
+	if ((org = api_documents_org(c)) == NULL || api_documents_load(c,
+	    "id", &d, &o, target, sizeof(target)) == -1 ||
+	    api_documents_allow(c, ACT_DOC_READ, org, &o, &d, 0,
 	    target) == -1)
 		return;
 	detail = api_documents_detail(&d);
@@ -817,8 +821,9 @@ api_documents_get(struct api_ctx *c)
 	enum vault_status	 vs;
 	json_t			*detail;
 
-	if ((org = api_documents_org(c)) == NULL || api_documents_load(c, "id", &d, &o, target,
-	    sizeof(target)) == -1 || api_documents_allow(c, ACT_DOC_READ, org, &o, &d, 0,
+	if ((org = api_documents_org(c)) == NULL || api_documents_load(c,
+	    "id", &d, &o, target, sizeof(target)) == -1 ||
+	    api_documents_allow(c, ACT_DOC_READ, org, &o, &d, 0,
 	    target) == -1)
 		return;
 	if (d.shredded) {

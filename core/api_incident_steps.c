@@ -81,7 +81,7 @@ commit(struct api_ctx *c, const struct incident *inc, const char *target,
 		    j));
 }
 
-/* --- the workflow ---------------------------------------------------------- */
+/* --- the workflow --------------------------------------------------------- */
 
 /* Transition t of the incident workflow: open to the cso, guard passed?
  * 1, 0 with reason, -1 with err. */
@@ -237,7 +237,7 @@ out:
 	incident_clear(&inc);
 }
 
-/* --- the inquiry record and the cause -------------------------------------- */
+/* --- the inquiry record and the cause ------------------------------------- */
 
 static const struct vfield inquiry_body[] = {
 	{ "what", V_TEXT, 0, 1, 5000, NULL, NULL, 0, 0 },
@@ -341,7 +341,7 @@ out:
 	incident_clear(&inc);
 }
 
-/* --- corrective measures --------------------------------------------------- */
+/* --- corrective measures -------------------------------------------------- */
 
 static const struct vfield measure_body[] = {
 	{ "description", V_TEXT, 0, 1, 2000, NULL, NULL, 0, 0 },
@@ -429,7 +429,7 @@ out:
 	incident_clear(&inc);
 }
 
-/* --- the report to the authority ------------------------------------------- */
+/* --- the report to the authority ------------------------------------------ */
 
 /*
  * The documents of ?attach=ID,ID: each of this incident, none above
@@ -621,7 +621,7 @@ out:
 	incident_clear(&inc);
 }
 
-/* --- the link to a clearance ----------------------------------------------- */
+/* --- the link to a clearance ---------------------------------------------- */
 
 static const char *const link_statuses[] = { "alternative_work",
     "suspended", NULL };

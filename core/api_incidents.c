@@ -41,8 +41,9 @@
 #define REPORT_CEILING	"Protected A"
 
 int
-api_incidents_load(struct api_ctx *c, enum access_action act, struct incident *inc,
-    struct access_incident *ai, char *target, size_t tlen)
+api_incidents_load(struct api_ctx *c, enum access_action act,
+    struct incident *inc, struct access_incident *ai, char *target,
+    size_t tlen)
 {
 	struct access_object	obj = { .org_id = 0 };
 	long long		id;
@@ -80,7 +81,7 @@ api_incidents_load(struct api_ctx *c, enum access_action act, struct incident *i
 	return 0;
 }
 
-/* --- filing ---------------------------------------------------------------- */
+/* --- filing --------------------------------------------------------------- */
 
 /* Is the string s in the array a? */
 static int
@@ -418,7 +419,7 @@ out:
 	json_decref(actions);
 }
 
-/* --- reading --------------------------------------------------------------- */
+/* --- reading -------------------------------------------------------------- */
 
 void
 api_incidents_get(struct api_ctx *c)
@@ -428,7 +429,8 @@ api_incidents_get(struct api_ctx *c)
 	char			target[40];
 	json_t			*j;
 
-	if (api_incidents_load(c, ACT_INCIDENT_READ, &inc, &ai, target, sizeof(target)) ==
+	if (api_incidents_load(c, ACT_INCIDENT_READ, &inc, &ai, target,
+	    sizeof(target)) ==
 	    -1)
 		return;
 	if (api_audit(c, "incident.read", target, NULL) == -1 ||

@@ -37,9 +37,6 @@
 	"report. If you have sensitive material to give, say so: the company " \
 	"security officer will arrange to receive it through proper channels."
 
-/* Marking above which nothing goes to the authority (reference 000). */
-#define REPORT_CEILING	"Protected A"
-
 int
 api_incidents_load(struct api_ctx *c, enum access_action act,
     struct incident *inc, struct access_incident *ai, char *target,

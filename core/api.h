@@ -180,14 +180,15 @@ struct access_incident;
 int	api_incidents_load(struct api_ctx *, enum access_action,
 	    struct incident *inc, struct access_incident *ai, char *target,
 	    size_t tlen);
-/* Open a review_for_cause case for clearance cl because of incident,
- * with status (NULL: none) for the holder, and the holder's factors
- * (reference 002; borrowed, may be NULL) in its opening event. In the
- * caller's transaction: the case's id, 0 when the clearance is no longer
- * in force, or -1. */
-long long api_incidents_review(struct api_ctx *, long long cl,
-	    long long incident, const char *status, const char *reason,
-	    json_t *factors);
+/* Open a review_for_cause case for clearance cl because of incident, as
+ * actor ("policy" for the triage), with status (NULL: none; applied only
+ * to a clearance active or restricted) for the holder, and the holder's
+ * factors (reference 002; borrowed, may be NULL) in its opening event. In
+ * the caller's transaction: the case's id, 0 when the clearance is no
+ * longer in force, or -1. */
+long long api_incidents_review(struct api_ctx *, const char *actor,
+	    long long cl, long long incident, const char *status,
+	    const char *reason, json_t *factors);
 void	api_incidents_file(struct api_ctx *);
 void	api_incidents_list(struct api_ctx *);
 void	api_incidents_get(struct api_ctx *);

@@ -682,7 +682,8 @@ api_incident_steps_link(struct api_ctx *c)
 		goto fail;
 	}
 	if (json_is_true(json_object_get(b, "open_review")) && ((review =
-	    api_incidents_review(c, cl, inc.id, status, reason, NULL)) <= 0 ||
+	    api_incidents_review(c, c->actor, cl, inc.id, status, reason,
+	    NULL)) <= 0 ||
 	    incident_set_review(c->store, inc.id, review) != INC_OK)) {
 		json_decref(detail);
 		if (review == 0) {

@@ -139,22 +139,24 @@ live_clearance(struct api_ctx *c, const char *username)
 
 /* REGDOC 5.4.3: see api.h. */
 long long
-api_incidents_review(struct api_ctx *c, long long cl, long long incident,
-    const char *status, const char *reason, json_t *factors)
+api_incidents_review(struct api_ctx *c, const char *actor, long long cl,
+    long long incident, const char *status, const char *reason,
+    json_t *factors)
 {
 	struct holder_row	 h;
 	struct policy		*p;
 	json_t			*wf, *detail;
 	const char		*initial;
-	/* the policy's triage opens it, or the cso's link */
-	const char		*actor = status == NULL && (c->who.roles &
-	    ROLE_BIT(ROLE_CSO)) == 0 ? "policy" : c->actor;
 	long long		 review = -1;
 
 	if (holder_get(c->store, c->who.org_id, cl, &h) != HOLDER_OK)
 		return -1;
 	if (!holder_live(h.status))
 		return 0;
+	/* alternative work or suspension only from in force (5.4.3) */
+	if (status != NULL && strcmp(h.status, "active") != 0 &&
+	    strcmp(h.status, "restricted") != 0)
+		status = NULL;
 	if ((p = api_case_policy(c, h.site)) == NULL)
 		return -1;
 	wf = luahost_table(p, "workflow");
@@ -186,7 +188,7 @@ triage(struct api_ctx *c, long long id, long long cl, json_t *factors,
     json_t *actions)
 {
 	json_t		*a;
-	const char	*what, *role, *msg;
+	const char	*what, *role, *msg, *status;
 	long long	 hours, review;
 	size_t		 i;
 	char		 to[300], subject[80], dedup[64];
@@ -200,7 +202,14 @@ triage(struct api_ctx *c, long long id, long long cl, json_t *factors,
 			if (incident_set_urgent(c->store, id, hours) != INC_OK)
 				goto fail;
 		} else if (strcmp(what, "open_review") == 0 && cl > 0) {
-			if ((review = api_incidents_review(c, cl, id, NULL,
+			status = json_string_value(json_object_get(a,
+			    "status"));
+			if (status != NULL && strcmp(status,
+			    "alternative_work") != 0 && strcmp(status,
+			    "suspended") != 0)
+				status = NULL;
+			if ((review = api_incidents_review(c, "policy", cl, id,
+			    status,
 			    json_string_value(json_object_get(a, "reason")),
 			    factors)) ==
 			    -1 || (review > 0 && incident_set_review(c->store,

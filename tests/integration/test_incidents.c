@@ -1419,6 +1419,56 @@ Test(incidents, a_holders_conviction_opens_a_review_of_their_clearance)
  * suspended clearance is not suspended again; another organization's
  * clearance is not found.
  */
+/*
+ * An organization's triage may go further: Northbridge's puts a holder who
+ * reports a charge on alternative work with the review (REGDOC 5.4.3),
+ * and vetd does so only from a clearance in force.
+ */
+Test(incidents, a_policy_puts_a_charged_holder_on_alternative_work)
+{
+	struct vt_options o = { .ldap = { .enabled = true }, .policies = "policies",
+				.org_policies = { "examples/policies/northbridge-nuclear",
+						  NULL } };
+	struct office nb;
+	struct vt_response *r;
+	long long person, case_id, clearance;
+
+	vt_start(&o);
+	staff(&nb, "northbridge");
+	r = expect(call(&nb.cso, "POST", "/api/v1/persons",
+			json("{'name': 'Robin Lee', 'date_of_birth': '1984-03-02',"
+			     " 'username': '%s'}", nb.applicant.name)), 201);
+	person = number(r, "id");
+	r = expect(call(&nb.cso, "POST", "/api/v1/cases",
+			json("{'person_id': %lld, 'kind': 'new', 'level': 'SASC'}",
+			     person)), 201);
+	case_id = number(r, "case.id");
+	clearance = issued_clearance(case_id);
+
+	r = file_report(&nb.applicant, report_of("change_of_circumstances",
+		", 'circumstance': 'charge'"));
+	cr_assert(listed(actions_of(r), "open_review"), "actions [%s]", actions_of(r));
+	cr_assert(json_is_integer(vt_json_get(r, "incident.review_case_id")),
+		  "no review case: %s", r->body);
+	cr_assert_str_eq(sql("SELECT status FROM clearances WHERE id = %lld", clearance),
+			 "alternative_work");
+	cr_assert_eq(clearance_events_on(&nb.cso, clearance, "alternative_work",
+					 number(r, "incident.id")), 1,
+		     "the clearance's history does not say why");
+	cr_assert_str_eq(sql("SELECT actor FROM case_events WHERE case_id = %lld AND"
+			     " type = 'opened'", number(r, "incident.review_case_id")),
+			 "policy");
+
+	/* already on alternative work: a second charge opens a review, the
+	 * status stays */
+	r = file_report(&nb.applicant, report_of("change_of_circumstances",
+		", 'circumstance': 'conviction'"));
+	cr_assert(json_is_integer(vt_json_get(r, "incident.review_case_id")),
+		  "no review case: %s", r->body);
+	cr_assert_str_eq(sql("SELECT status FROM clearances WHERE id = %lld", clearance),
+			 "alternative_work");
+}
+
 Test(incidents, linking_an_incident_suspends_the_clearance_and_opens_a_review)
 {
 	struct office nb, acme;

@@ -491,7 +491,11 @@ local function triage(data, ctx)
 		    "for cause and the report forwarded to the CNSC as required " ..
 		    "(REGDOC 6.1)" .. ((circumstance == "charge" or
 		    circumstance == "conviction") and "; assign alternative work " ..
-		    "until the matter is settled (REGDOC 5.4.3)." or ".") }
+		    "until the matter is settled (REGDOC 5.4.3)." or "."),
+		    -- vetd puts an active or restricted holder on alternative
+		    -- work with the review (REGDOC 5.4.3)
+		    status = (circumstance == "charge" or
+		    circumstance == "conviction") and "alternative_work" or nil }
 	end
 	return actions
 end

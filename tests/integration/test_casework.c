@@ -28,116 +28,19 @@
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#include "text.h"
 
 #define PW VT_DEMO_PASSWORD
 
 /* --- memory, text and dates --------------------------------------------- */
 
-static void **kept;
-static size_t nkept, kept_cap;
-
-/* Remember p so that the suite's teardown frees it; returns p. */
-static void *keep(void *p)
-{
-	void **grown;
-
-	cr_assert_not_null(p, "out of memory");
-	if (nkept == kept_cap) {
-		kept_cap = kept_cap ? kept_cap * 2 : 256;
-		grown = realloc(kept, kept_cap * sizeof *grown);
-		cr_assert_not_null(grown, "out of memory");
-		kept = grown;
-	}
-	kept[nkept++] = p;
-	return p;
-}
-
 static void casework_fini(void)
 {
-	size_t i;
-
-	for (i = 0; i < nkept; i++)
-		free(kept[i]);
-	free(kept);
-	kept = NULL;
-	nkept = kept_cap = 0;
+	text_release();
 	vt_stop();
 }
 
 TestSuite(casework, .fini = casework_fini, .timeout = 120);
-
-/* The text fmt makes (malloc'd; the caller frees it). */
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list again;
-	char *s;
-	int n;
-
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
-	va_end(again);
-	cr_assert_geq(n, 0, "bad format %s", fmt);
-	s = malloc((size_t)n + 1);
-	cr_assert_not_null(s);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
-__attribute__((format(printf, 1, 2)))
-static const char *str(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = vformat(fmt, ap);
-	va_end(ap);
-	return keep(s);
-}
-
-/* A JSON body written with single quotes: every ' becomes ". */
-__attribute__((format(printf, 1, 2)))
-static const char *json(const char *fmt, ...)
-{
-	va_list ap;
-	char *s, *p;
-
-	va_start(ap, fmt);
-	s = vformat(fmt, ap);
-	va_end(ap);
-	for (p = s; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return keep(s);
-}
-
-/* n letters x: longer than any field allows. */
-static const char *letters(size_t n)
-{
-	char *s = keep(malloc(n + 1));
-
-	memset(s, 'x', n);
-	s[n] = '\0';
-	return s;
-}
-
-/* s with every occurrence of token replaced by value. */
-static const char *replace(const char *s, const char *token, const char *value)
-{
-	const char *hit;
-	size_t from = 0;
-
-	while ((hit = strstr(s + from, token)) != NULL) {
-		from = (size_t)(hit - s) + strlen(value);
-		s = str("%.*s%s%s", (int)(hit - s), s, value, hit + strlen(token));
-	}
-	return s;
-}
-
-static const char *or_none(const char *s)
-{
-	return s != NULL ? s : "(none)";
-}
 
 /* The day years years and days days before today (UTC; negative numbers
  * count forward), as YYYY-MM-DD. */

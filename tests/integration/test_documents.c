@@ -38,94 +38,20 @@
 #include <sodium.h>
 
 #include "harness.h"
+#include "text.h"
 
 #define PW VT_DEMO_PASSWORD
 #define MIB (1024 * 1024)
 
 /* --- memory and text ---------------------------------------------------- */
 
-static void **kept;
-static size_t nkept, kept_cap;
-
-/* Remember p so that the suite's teardown frees it; returns p. */
-static void *keep(void *p)
-{
-	void **grown;
-
-	cr_assert_not_null(p, "out of memory");
-	if (nkept == kept_cap) {
-		kept_cap = kept_cap ? kept_cap * 2 : 256;
-		grown = realloc(kept, kept_cap * sizeof *grown);
-		cr_assert_not_null(grown, "out of memory");
-		kept = grown;
-	}
-	kept[nkept++] = p;
-	return p;
-}
-
 static void documents_fini(void)
 {
-	size_t i;
-
-	for (i = 0; i < nkept; i++)
-		free(kept[i]);
-	free(kept);
-	kept = NULL;
-	nkept = kept_cap = 0;
+	text_release();
 	vt_stop();
 }
 
 TestSuite(documents, .fini = documents_fini, .timeout = 60);
-
-/* The text fmt makes (malloc'd; the caller frees it). */
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list again;
-	char *s;
-	int n;
-
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
-	va_end(again);
-	cr_assert_geq(n, 0, "bad format %s", fmt);
-	s = malloc((size_t)n + 1);
-	cr_assert_not_null(s);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
-__attribute__((format(printf, 1, 2)))
-static const char *str(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = vformat(fmt, ap);
-	va_end(ap);
-	return keep(s);
-}
-
-/* A JSON body written with single quotes: every ' becomes ". */
-__attribute__((format(printf, 1, 2)))
-static const char *json(const char *fmt, ...)
-{
-	va_list ap;
-	char *s, *p;
-
-	va_start(ap, fmt);
-	s = vformat(fmt, ap);
-	va_end(ap);
-	for (p = s; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return keep(s);
-}
-
-static const char *or_none(const char *s)
-{
-	return s != NULL ? s : "(none)";
-}
 
 /* s percent-encoded for a query string (every byte but the unreserved). */
 static const char *pct(const char *s)

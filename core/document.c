@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "audit.h"
 #include "document.h"
 #include "log.h"
 #include "util.h"
@@ -518,17 +519,23 @@ document_release_json(struct store *st, long long id)
 /* --- master key rotation -------------------------------------------------- */
 
 long long
-document_rewrap(struct store *st, struct vault *v, int limit)
+document_rewrap(struct store *st, struct vault *v, int limit,
+    const char *actor)
 {
 	static const char pick[] = "SELECT id, vault_id, key_version,"
-	    " wrapped_key FROM documents WHERE wrapped_key IS NOT NULL AND"
-	    " key_version < ? ORDER BY id LIMIT ?";
+	    " wrapped_key, org_id FROM documents WHERE wrapped_key IS NOT NULL"
+	    " AND key_version < ? ORDER BY id LIMIT ?";
 	static const char upd[] = "UPDATE documents SET key_version = ?,"
 	    " wrapped_key = ? WHERE id = ? AND key_version = ?";
 	sqlite3_stmt	*s, *u;
 	unsigned char	 key[VAULT_KEYBYTES], wrapped[VAULT_WRAPPEDBYTES];
 	long long	 n = 0;
 	int		 cur, ver, rc;
+	json_t		*orgs = json_object(), *cnt;
+	const char	*org;
+	char		 k[32];
+	struct audit_event ev = { actor, 0, "document.rewrap", "vault", "", "",
+	    NULL };
 
 	(void)vault_refresh(v);
 	cur = vault_current(v);
@@ -569,14 +576,32 @@ document_rewrap(struct store *st, struct vault *v, int limit)
 			store_done(s);
 			goto fail;
 		}
+		snprintf(k, sizeof(k), "%lld", sqlite3_column_int64(s, 4));
+		cnt = json_object_get(orgs, k);
+		json_object_set_new(orgs, k, json_integer(cnt ?
+		    json_integer_value(cnt) + 1 : 1));
 		n++;
 	}
 	store_done(s);
-	if (rc != SQLITE_DONE || store_commit(st) == -1)
+	if (rc != SQLITE_DONE)
 		goto fail;
+	/* each organization's trail says its keys were rewrapped */
+	json_object_foreach(orgs, org, cnt) {
+		ev.org_id = strtoll(org, NULL, 10);
+		ev.detail = json_pack("{s:i, s:O}", "key_version", cur,
+		    "documents", cnt);
+		rc = audit_append(st, &ev);
+		json_decref(ev.detail);
+		if (rc == -1)
+			goto fail;
+	}
+	if (store_commit(st) == -1)
+		goto fail;
+	json_decref(orgs);
 	return n;
 fail:
 	store_rollback(st);
+	json_decref(orgs);
 	return -1;
 }
 

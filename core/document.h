@@ -124,10 +124,11 @@ json_t	*document_release_json(struct store *, long long id);
 
 /*
  * Rewrap up to limit document keys wrapped under a version older than the
- * vault's current one, each in its own small transaction batch. Returns
- * how many were rewrapped, or -1.
+ * vault's current one, in one transaction, audited per organization as
+ * actor. Returns how many were rewrapped, or -1.
  */
-long long document_rewrap(struct store *, struct vault *, int limit);
+long long document_rewrap(struct store *, struct vault *, int limit,
+	    const char *actor);
 /* How many live document keys each version wraps: {"1": n, ...}. */
 json_t	*document_key_counts(struct store *);
 

@@ -520,7 +520,7 @@ cmd_keys_trust(struct store *st, int argc, char **argv)
 static int
 cmd_keys_rotate(struct store *st, int argc, char **argv)
 {
-	return vetctl_keys_rotate(g_cfg, st, argc, argv);
+	return vetctl_keys_rotate(g_cfg, st, argc, argv, actor);
 }
 
 static int
@@ -532,7 +532,7 @@ cmd_keys_versions(struct store *st, int argc, char **argv)
 static int
 cmd_keys_retire(struct store *st, int argc, char **argv)
 {
-	return vetctl_keys_retire(g_cfg, st, argc, argv);
+	return vetctl_keys_retire(g_cfg, st, argc, argv, actor);
 }
 
 static int

@@ -267,11 +267,11 @@ vetctl_keys_trust(const struct config *cfg, struct store *st, int argc,
 /* Rewrap every document key under an older version than the newest:
  * batches until none is left. The count, or -1. */
 static long long
-rewrap_all(struct store *st, struct vault *v)
+rewrap_all(struct store *st, struct vault *v, const char *actor)
 {
 	long long	n, total = 0;
 
-	while ((n = document_rewrap(st, v, 500)) > 0) {
+	while ((n = document_rewrap(st, v, 500, actor)) > 0) {
 		total += n;
 		progress("rewrapped", total);
 	}
@@ -300,7 +300,7 @@ open_vault(const struct config *cfg, int create)
  */
 int
 vetctl_keys_rotate(const struct config *cfg, struct store *st, int argc,
-    char **argv)
+    char **argv, const char *actor)
 {
 	struct vault	*v;
 	char		 err[512];
@@ -318,7 +318,7 @@ vetctl_keys_rotate(const struct config *cfg, struct store *st, int argc,
 		vault_free(v);
 		return 1;
 	}
-	if (vault_refresh(v) == -1 || (n = rewrap_all(st, v)) == -1) {
+	if (vault_refresh(v) == -1 || (n = rewrap_all(st, v, actor)) == -1) {
 		fprintf(stderr, "vetctl: keys rotate: version %d added, but the "
 		    "document keys could not all be rewrapped; run it again\n",
 		    ver);
@@ -363,7 +363,7 @@ vetctl_keys_versions(const struct config *cfg, struct store *st, int argc,
  */
 int
 vetctl_keys_retire(const struct config *cfg, struct store *st, int argc,
-    char **argv)
+    char **argv, const char *actor)
 {
 	struct vault	*v;
 	json_t		*counts;
@@ -386,7 +386,7 @@ vetctl_keys_retire(const struct config *cfg, struct store *st, int argc,
 		vault_free(v);
 		return 1;
 	}
-	if (rewrap_all(st, v) == -1) {
+	if (rewrap_all(st, v, actor) == -1) {
 		fprintf(stderr, "vetctl: keys retire: the document keys could "
 		    "not be rewrapped\n");
 		vault_free(v);

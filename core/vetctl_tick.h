@@ -16,9 +16,11 @@ int	vetctl_stats(const struct config *, struct store *, int, char **);
 int	vetctl_keys_show(const struct config *, struct store *, int, char **);
 int	vetctl_keys_trust(const struct config *, struct store *, int, char **,
 	    const char *actor);
-int	vetctl_keys_rotate(const struct config *, struct store *, int, char **);
+int	vetctl_keys_rotate(const struct config *, struct store *, int, char **,
+	    const char *actor);
 int	vetctl_keys_versions(const struct config *, struct store *, int,
 	    char **);
-int	vetctl_keys_retire(const struct config *, struct store *, int, char **);
+int	vetctl_keys_retire(const struct config *, struct store *, int, char **,
+	    const char *actor);
 
 #endif

@@ -290,12 +290,16 @@ Test(document_rows, rewrap_moves_every_key_to_the_new_version)
 	for (i = 0; i < 3; i++)
 		ids[i] = add(v, "other", "");
 	cr_assert_eq(vault_add_version(keyfile, &nv, err, sizeof(err)), 0);
-	n = document_rewrap(st, v, 2);
+	n = document_rewrap(st, v, 2, "vetctl:test");
 	cr_assert_eq(n, 2, "a batch is at most the limit");
-	cr_assert_eq(document_rewrap(st, v, 2), 1);
-	cr_assert_eq(document_rewrap(st, v, 2), 0);
+	cr_assert_eq(document_rewrap(st, v, 2, "vetctl:test"), 1);
+	cr_assert_eq(document_rewrap(st, v, 2, "vetctl:test"), 0);
 	counts = document_key_counts(st);
 	cr_assert_eq(json_integer_value(json_object_get(counts, "2")), 3);
+	/* each batch is in the organization's trail */
+	cr_assert_eq(fixture_count(st, "SELECT count(*) FROM audit_events WHERE"
+		     " action = 'document.rewrap' AND actor = 'vetctl:test'"
+		     " AND org_id = %lld", org), 2);
 	cr_assert_null(json_object_get(counts, "1"));
 	json_decref(counts);
 	for (i = 0; i < 3; i++) {

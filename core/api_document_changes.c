@@ -128,7 +128,7 @@ api_document_changes_release(struct api_ctx *c)
 {
 	const struct config_org	*org;
 	struct document		 d;
-	struct api_doc_owner		 o;
+	struct api_doc_owner	 o;
 	char			 target[32];
 	json_t			*b, *detail, *r;
 	long long		 id;
@@ -153,6 +153,7 @@ api_document_changes_release(struct api_ctx *c)
 	    "document_release_requested", detail) == -1 ||
 	    (r = document_release_json(c->store, id)) == NULL)
 		goto fail;
+	api_documents_hide(&o, r, "requested_by");
 	json_decref(detail);
 	response_json(c->resp, 201, json_pack("{s:o}", "release", r));
 	return;
@@ -166,7 +167,7 @@ api_document_changes_approve(struct api_ctx *c)
 {
 	const struct config_org	*org;
 	struct document		 d;
-	struct api_doc_owner		 o;
+	struct api_doc_owner	 o;
 	struct document_release	 rel;
 	char			 target[32];
 	json_t			*b, *detail, *r;
@@ -194,6 +195,8 @@ api_document_changes_approve(struct api_ctx *c)
 	json_object_set_new(detail, "release", json_integer(rid));
 	json_object_set_new(detail, "requested_by",
 	    json_string(rel.requested_by));
+	/* not the name of a reporter the approver may not know */
+	api_documents_hide(&o, detail, "requested_by");
 	if (store_begin(c->store) == -1) {
 		json_decref(detail);
 		api_unavailable(c);
@@ -218,6 +221,7 @@ api_document_changes_approve(struct api_ctx *c)
 		return;
 	}
 	json_decref(detail);
+	api_documents_hide(&o, r, "requested_by");
 	response_json(c->resp, 200, json_pack("{s:o}", "release", r));
 }
 
@@ -226,7 +230,7 @@ api_document_changes_verify(struct api_ctx *c)
 {
 	const struct config_org	*org;
 	struct document		 d;
-	struct api_doc_owner		 o;
+	struct api_doc_owner	 o;
 	char			 target[32];
 	json_t			*b, *detail;
 	const char		*method, *note;
@@ -270,8 +274,8 @@ api_document_changes_translation(struct api_ctx *c)
 {
 	const struct config_org	*org;
 	struct document		 d, t;
-	struct api_doc_owner		 o;
-	char			 target[32];
+	struct api_doc_owner	 o;
+	char			 target[32], ttarget[32];
 	json_t			*b, *detail;
 	long long		 tid;
 
@@ -288,6 +292,11 @@ api_document_changes_translation(struct api_ctx *c)
 		    "translation_id");
 		return;
 	}
+	/* a translation above the caller's ceiling is not theirs to link */
+	snprintf(ttarget, sizeof(ttarget), "document:%lld", tid);
+	if (api_documents_allow(c, ACT_DOC_LINK, org, &o, &t, 0, ttarget) ==
+	    -1)
+		return;
 	detail = api_documents_detail(&d);
 	json_object_set_new(detail, "translation", json_integer(tid));
 	if (store_begin(c->store) == -1 || document_link(c->store, d.id, tid) !=
@@ -312,13 +321,13 @@ api_document_changes_translation(struct api_ctx *c)
 static int
 held(struct api_ctx *c, const struct api_doc_owner *o)
 {
-	static const char sql[] = "SELECT 1 FROM legal_holds WHERE org_id = ?"
-	    " AND lifted_at IS NULL AND ((kind = 'case' AND target_id = ?) OR"
-	    " (kind = 'person' AND target_id = (SELECT person_id FROM cases"
-	    " WHERE id = ?)))";
+	static const char sql[] = "SELECT 1 FROM legal_holds WHERE org_id = ?1"
+	    " AND lifted_at IS NULL AND ((kind = 'case' AND target_id = ?2) OR"
+	    " (kind = 'person' AND (target_id = ?3 OR target_id = (SELECT"
+	    " person_id FROM cases WHERE id = ?2))))";
 
 	switch (store_run(c->store, NULL, 0, sql, "iii", c->who.org_id,
-	    o->case_id, o->case_id)) {
+	    o->case_id, o->person_id)) {
 	case SQLITE_ROW:
 		return 1;
 	case SQLITE_DONE:
@@ -339,10 +348,11 @@ api_document_changes_destroy(struct api_ctx *c)
 {
 	const struct config_org	*org;
 	struct document		 d;
-	struct api_doc_owner		 o;
+	struct api_doc_owner	 o;
 	char			 target[32];
 	json_t			*b, *detail;
 	enum document_status	 st;
+	char			 busy[16];
 	int			 h;
 
 	if (change_start(c, ACT_DOC_DESTROY, destroy_body, &org, &d, &o, target,
@@ -384,8 +394,11 @@ api_document_changes_destroy(struct api_ctx *c)
 		return;
 	}
 	json_decref(detail);
-	if (store_exec(c->store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0) ==
-	    -1)
+	/* a reader may hold the old frames: then the key stays in the WAL
+	 * until a later checkpoint (tick's, or the next shred) */
+	if (store_run(c->store, busy, sizeof(busy),
+	    "PRAGMA wal_checkpoint(TRUNCATE)", "") != SQLITE_ROW ||
+	    strcmp(busy, "0") != 0)
 		log_warn("event=shred_checkpoint_busy document=%lld", d.id);
 	if (vault_remove(c->cfg->doc_dir, d.vault_id) == -1)
 		log_error("event=shred_unlink_failed document=%lld", d.id);

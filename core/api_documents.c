@@ -151,6 +151,7 @@ static int
 owner_incident(struct api_ctx *c, long long id, struct api_doc_owner *o)
 {
 	struct incident	inc;
+	char		row[32];
 
 	switch (incident_get(c->store, c->who.org_id, id, &inc)) {
 	case INC_OK:
@@ -161,6 +162,10 @@ owner_incident(struct api_ctx *c, long long id, struct api_doc_owner *o)
 		return -1;
 	}
 	o->named = incident_names(&inc, c->who.username);
+	if (inc.subject[0] && store_run(c->store, row, sizeof(row), "SELECT id"
+	    " FROM persons WHERE org_id = ? AND username = ?", "is",
+	    c->who.org_id, inc.subject) == SQLITE_ROW)
+		o->person_id = strtoll(row, NULL, 10);
 	if (!o->named) {
 		o->roles = c->who.roles & (ROLE_BIT(ROLE_CSO) |
 		    ROLE_BIT(ROLE_AUTHORITY) | ROLE_BIT(ROLE_AUDITOR));
@@ -576,7 +581,11 @@ api_documents_upload(struct api_ctx *c)
 		goto out;
 	if (vault_wrap(vault, d.vault_id, key, &d.key_version, d.wrapped) ==
 	    -1 || upload_commit(c, &o, &d) == -1) {
-		(void)vault_remove(c->cfg->doc_dir, d.vault_id);
+		/* a commit whose sync failed is still committed: keep the file
+		 * of a row that exists (tick sweeps the others anyway) */
+		if (store_run(c->store, NULL, 0, "SELECT 1 FROM documents WHERE"
+		    " vault_id = ?", "s", d.vault_id) == SQLITE_DONE)
+			(void)vault_remove(c->cfg->doc_dir, d.vault_id);
 		api_unavailable(c);
 		goto out;
 	}
@@ -586,6 +595,8 @@ api_documents_upload(struct api_ctx *c)
 	response_json(c->resp, 201, json_pack("{s:o?}", "document", meta));
 out:
 	sodium_memzero(key, sizeof(key));
+	if (buf != NULL)
+		sodium_memzero(buf, SNIFF);	/* it held plaintext */
 	free(buf);
 }
 
@@ -627,6 +638,17 @@ api_documents_load(struct api_ctx *c, const char *param, struct document *d,
 	return 0;
 }
 
+void
+api_documents_hide(const struct api_doc_owner *o, json_t *obj,
+    const char *key)
+{
+	const char	*v = json_string_value(json_object_get(obj, key));
+
+	if (v != NULL && o->hidden[0] && (strcmp(v, o->hidden) == 0 ||
+	    (strncmp(v, "user:", 5) == 0 && strcmp(v + 5, o->hidden) == 0)))
+		json_object_set_new(obj, key, json_null());
+}
+
 json_t *
 api_documents_shown(struct api_ctx *c, const struct config_org *org,
     const struct api_doc_owner *o, const struct document *d)
@@ -634,8 +656,13 @@ api_documents_shown(struct api_ctx *c, const struct config_org *org,
 	json_t	*m = document_meta(c->store, d->id,
 	    api_documents_two_person(org, d));
 
-	if (m != NULL && o->hidden[0] && strcmp(d->uploaded_by, o->hidden) == 0)
-		json_object_set_new(m, "uploaded_by", json_null());
+	if (m != NULL && o->hidden[0]) {
+		if (strcmp(d->uploaded_by, o->hidden) == 0)
+			json_object_set_new(m, "uploaded_by", json_null());
+		api_documents_hide(o, json_object_get(m, "verification"),
+		    "by");
+		api_documents_hide(o, json_object_get(m, "shredded"), "by");
+	}
 	return m;
 }
 
@@ -862,6 +889,11 @@ api_documents_get(struct api_ctx *c)
 	}
 	log_error("event=document_integrity document=%lld status=%d", d.id,
 	    (int)vs);
+	if (x.answered) {
+		/* the headers are out: only a cut connection says so now */
+		c->resp->failed = 1;
+		return;
+	}
 	detail = api_documents_detail(&d);
 	(void)api_audit(c, "document.integrity_failure", target, detail);
 	json_decref(detail);

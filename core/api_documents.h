@@ -54,6 +54,10 @@ int	api_documents_two_person(const struct config_org *,
  * left out), new reference or NULL. */
 json_t	*api_documents_shown(struct api_ctx *, const struct config_org *,
 	    const struct api_doc_owner *, const struct document *);
+/* Set obj's member key to null when it names o's hidden reporter (as a
+ * username or "user:<name>"). */
+void	api_documents_hide(const struct api_doc_owner *o, json_t *obj,
+	    const char *key);
 /* {document, marking} for the audit trail (caller decrefs). */
 json_t	*api_documents_detail(const struct document *);
 

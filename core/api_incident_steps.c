@@ -81,6 +81,29 @@ commit(struct api_ctx *c, const struct incident *inc, const char *target,
 		    j));
 }
 
+/* In the transaction the caller began: is the incident still open (it
+ * may have closed since it was read)? 0, or -1 having rolled back and
+ * answered. */
+static int
+still_open(struct api_ctx *c, const struct incident *inc)
+{
+	char	state[64];
+
+	if (store_run(c->store, state, sizeof(state), "SELECT state FROM"
+	    " incidents WHERE id = ?", "i", inc->id) != SQLITE_ROW) {
+		store_rollback(c->store);
+		api_unavailable(c);
+		return -1;
+	}
+	if (strcmp(state, "closed") == 0) {
+		store_rollback(c->store);
+		response_error(c->resp, 409, "refused", "the incident is closed",
+		    NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /* --- the workflow --------------------------------------------------------- */
 
 /* Transition t of the incident workflow: open to the cso, guard passed?
@@ -127,7 +150,12 @@ api_incident_steps_transitions(struct api_ctx *c)
 	}
 	api_today(c, today);
 	wf = luahost_table(p, "incidents");
-	view = incident_view(c->store, inc.id);
+	if ((view = incident_view(c->store, inc.id)) == NULL) {
+		json_decref(wf);
+		incident_clear(&inc);
+		api_unavailable(c);
+		return;
+	}
 	ctx = policy_ctx(p, c->org_slug, NULL, today, 0);
 	out = json_array();
 	json_array_foreach(json_object_get(wf, "transitions"), i, t) {
@@ -188,7 +216,10 @@ api_incident_steps_transition(struct api_ctx *c)
 		goto out;
 	}
 	api_today(c, today);
-	view = incident_view(c->store, inc.id);
+	if ((view = incident_view(c->store, inc.id)) == NULL) {
+		api_unavailable(c);
+		goto out;
+	}
 	ctx = policy_ctx(p, c->org_slug, NULL, today, 0);
 	if ((g = step_ok(p, t, view, ctx, reason, sizeof(reason), err,
 	    sizeof(err))) != 1) {
@@ -197,18 +228,24 @@ api_incident_steps_transition(struct api_ctx *c)
 		    reason : err), NULL);
 		goto out;
 	}
-	to = json_string_value(json_object_get(t, "to"));
-	/* whatever the policy says: a breach closes with its corrective
-	 * measures done or waived (reference 000, the third step) */
-	if (strcmp(to, "closed") == 0 && strcmp(inc.type, "security_breach") ==
-	    0 && (open = incident_measures_open(c->store, inc.id)) != 0) {
-		response_error(c->resp, 409, "refused", open > 0 ? "a breach "
-		    "closes once every corrective measure is done or waived" :
-		    "the measures could not be read", NULL);
+	if ((to = json_string_value(json_object_get(t, "to"))) == NULL) {
+		response_error(c->resp, 422, "policy_error", "the incident "
+		    "workflow's step names no state to go to", "name");
 		goto out;
 	}
 	if (store_begin(c->store) == -1) {
 		api_unavailable(c);
+		goto out;
+	}
+	/* whatever the policy says: a breach closes with its corrective
+	 * measures done or waived (reference 000, the third step); counted
+	 * in the transaction, so no measure slips in meanwhile */
+	if (strcmp(to, "closed") == 0 && strcmp(inc.type, "security_breach") ==
+	    0 && (open = incident_measures_open(c->store, inc.id)) != 0) {
+		store_rollback(c->store);
+		response_error(c->resp, 409, "refused", open > 0 ? "a breach "
+		    "closes once every corrective measure is done or waived" :
+		    "the measures could not be read", NULL);
 		goto out;
 	}
 	switch (incident_set_state(c->store, inc.id, inc.state, to,
@@ -283,6 +320,8 @@ api_incident_steps_inquiry(struct api_ctx *c)
 		api_unavailable(c);
 		goto out;
 	}
+	if (still_open(c, &inc) == -1)
+		goto out;
 	if (cause != NULL) {
 		/* reference 000, the second step of a breach */
 		st = strcmp(inc.type, "security_breach") != 0 ? INC_CONFLICT :
@@ -403,6 +442,8 @@ api_incident_steps_measures(struct api_ctx *c)
 		api_unavailable(c);
 		goto out;
 	}
+	if (still_open(c, &inc) == -1)
+		goto out;
 	st = mid == 0 ? incident_measure_add(c->store, inc.id, desc, owner, due,
 	    c->actor, &id) : incident_measure_settle(c->store, inc.id, mid,
 	    done, waived);
@@ -530,7 +571,11 @@ api_incident_steps_report(struct api_ctx *c)
 	}
 	if ((att = attachments(c, &inc)) == NULL)
 		goto out;
-	j = incident_json(c->store, inc.id, 0, 0);
+	if ((j = incident_json(c->store, inc.id, 0, 0)) == NULL) {
+		json_decref(att);
+		api_unavailable(c);
+		goto out;
+	}
 	/* the fields the program asks for; never the reporter's name */
 	r = json_pack("{s:I, s:O, s:O, s:O, s:O, s:O, s:o, s:O, s:O, s:o}",
 	    "incident_id", (json_int_t)inc.id, "type", json_object_get(j,

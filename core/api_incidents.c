@@ -78,6 +78,21 @@ api_incidents_load(struct api_ctx *c, enum access_action act,
 	return 0;
 }
 
+/*
+ * What a report says of the subject's clearance (which one, a review it
+ * opened) is for the cso, the authority, the auditor and the subject; not
+ * for a third party who reported them.
+ */
+static void
+redact(struct api_ctx *c, json_t *j, int subject)
+{
+	if (subject || (c->who.roles & (ROLE_BIT(ROLE_CSO) |
+	    ROLE_BIT(ROLE_AUTHORITY) | ROLE_BIT(ROLE_AUDITOR))))
+		return;
+	json_object_set_new(j, "clearance_id", json_null());
+	json_object_set_new(j, "review_case_id", json_null());
+}
+
 /* --- filing --------------------------------------------------------------- */
 
 /* Is the string s in the array a? */
@@ -408,8 +423,12 @@ api_incidents_file(struct api_ctx *c)
 		json_decref(out);
 		goto fail;
 	}
-	response_json(c->resp, 201, json_pack("{s:o, s:O, s:s}", "incident",
-	    out, "actions", actions, "guidance", GUIDANCE));
+	/* the triage's actions tell of the subject's standing: the cso's */
+	redact(c, out, n.subject != NULL && strcmp(n.subject,
+	    c->who.username) == 0);
+	response_json(c->resp, 201, json_pack("{s:o, s:o, s:s}", "incident",
+	    out, "actions", (c->who.roles & ROLE_BIT(ROLE_CSO)) ?
+	    json_incref(actions) : json_array(), "guidance", GUIDANCE));
 	goto out;
 fail:
 	store_rollback(c->store);
@@ -447,6 +466,7 @@ api_incidents_get(struct api_ctx *c)
 		return;
 	}
 	incident_clear(&inc);
+	redact(c, j, ai.subject);
 	response_json(c->resp, 200, json_pack("{s:o}", "incident", j));
 }
 
@@ -533,8 +553,10 @@ api_incidents_list(struct api_ctx *c)
 		obj.incident = &ai;
 		if (access_check(&c->who, ACT_INCIDENT_READ, &obj, &why) ==
 		    ACCESS_ALLOW && (j = incident_json(c->store, inc.id,
-		    access_incident_reporter(&c->who, &ai), 0)) != NULL)
+		    access_incident_reporter(&c->who, &ai), 0)) != NULL) {
+			redact(c, j, ai.subject);
 			json_array_append_new(out, j);
+		}
 		incident_clear(&inc);
 	}
 	json_decref(ids);

@@ -539,8 +539,10 @@ document_rewrap(struct store *st, struct vault *v, int limit,
 
 	(void)vault_refresh(v);
 	cur = vault_current(v);
-	if (store_begin(st) == -1)
+	if (store_begin(st) == -1) {
+		json_decref(orgs);
 		return -1;
+	}
 	if ((s = store_prepare(st, pick)) == NULL)
 		goto fail;
 	sqlite3_bind_int(s, 1, cur);

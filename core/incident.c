@@ -73,7 +73,7 @@ incident_insert(struct store *st, const struct incident_new *n, long long *id)
 
 	if ((s = store_prepare(st, sql)) == NULL)
 		return INC_ERROR;
-	named = json_dumps(n->named ? n->named : json_array(), JSON_COMPACT);
+	named = n->named ? json_dumps(n->named, JSON_COMPACT) : xstrdup("[]");
 	if (n->holder_factors != NULL)
 		factors = json_dumps(n->holder_factors, JSON_COMPACT |
 		    JSON_SORT_KEYS);
@@ -278,8 +278,8 @@ enum incident_status
 incident_event(struct store *st, long long id, const char *actor,
     const char *type, json_t *detail)
 {
-	char			*d = json_dumps(detail ? detail : json_object(),
-	    JSON_COMPACT | JSON_SORT_KEYS);
+	char			*d = detail ? json_dumps(detail, JSON_COMPACT |
+	    JSON_SORT_KEYS) : xstrdup("{}");
 	enum incident_status	 rc;
 
 	rc = changed(store_change(st,

@@ -112,7 +112,8 @@ long long incident_measures_open(struct store *, long long id);
 enum incident_status incident_report_sent(struct store *, long long id,
 	    const char *sent_on, const char *how, const char *reference,
 	    const char *actor);
-/* The finalised findings of the inquiry, in order (caller decrefs). */
+/* The findings of the inquiry's entries (corrections included), in
+ * order (caller decrefs). */
 json_t	*incident_findings(struct store *, long long id);
 
 #endif

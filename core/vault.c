@@ -213,6 +213,8 @@ keys_write(const char *keyfile, const struct keyset *ks, int create,
 	goto out;
 fail:
 	snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+	sodium_memzero(b64, sizeof(b64));
+	sodium_memzero(line, sizeof(line));
 	if (fd != -1)
 		close(fd);
 	(void)unlink(tmp);

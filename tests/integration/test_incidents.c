@@ -289,28 +289,37 @@ static bool listed(const char *list, const char *item)
 }
 
 /* The actions of a response, by name, comma-joined. */
-static const char *actions_of(struct vt_response *r)
+/* Keep a JSON value until the suite ends (its reference is dropped then
+ * with the rest: the value is small and the process ends). */
+static json_t *keep_json(json_t *j)
 {
-	json_t *a;
-	size_t i;
-	const char *out = "";
+	static json_t *all;
 
-	json_array_foreach(vt_json_get(r, "actions"), i, a)
-		out = str("%s%s%s", out, i ? "," : "",
-			  or_none(json_string_value(json_object_get(a, "action"))));
-	return out;
+	if (all == NULL)
+		all = json_array();
+	if (j != NULL)
+		json_array_append_new(all, j);
+	return j;
 }
 
-/* The first action called name in r, or NULL. */
+static const char *actions_of(struct vt_response *r)
+{
+	/* the answer lists them for the cso only; the history keeps them */
+	return sql("SELECT coalesce(group_concat(type, ','), '') FROM (SELECT type"
+		   " FROM incident_events WHERE incident_id = %lld AND actor ="
+		   " 'policy' ORDER BY id)", number(r, "incident.id"));
+}
+
+/* The first action called name the triage took on r's incident, as the
+ * history keeps it (its JSON), or NULL. */
 static json_t *action_in(struct vt_response *r, const char *name)
 {
-	json_t *a;
-	size_t i;
+	const char *d = sql("SELECT coalesce((SELECT detail FROM incident_events"
+			    " WHERE incident_id = %lld AND actor = 'policy' AND type"
+			    " = '%s' ORDER BY id LIMIT 1), '')",
+			    number(r, "incident.id"), name);
 
-	json_array_foreach(vt_json_get(r, "actions"), i, a)
-		if (strcmp(or_none(json_string_value(json_object_get(a, "action"))), name) == 0)
-			return a;
-	return NULL;
+	return d[0] ? keep_json(json_loads(d, 0, NULL)) : NULL;
 }
 
 /* --- persons, cases and clearances ---------------------------------------- */
@@ -649,6 +658,10 @@ Test(incidents, every_type_is_filed_and_triaged)
 			cr_assert(json_is_null(vt_json_get(r, "incident.review_case_id")),
 				  "nobody here holds a clearance: %s", r->body);
 			cr_assert(json_is_array(vt_json_get(r, "actions")), "%s", r->body);
+			/* the triage's actions are the cso's to see */
+			if (strcmp(reports[k].by->name, nb.cso.name) != 0)
+				cr_assert_eq(json_array_size(vt_json_get(r, "actions")), 0,
+					     "%s", r->body);
 			cr_assert_not_null(strstr(text(r, "guidance"), GUIDANCE), "%s", r->body);
 
 			/* triage */
@@ -1285,6 +1298,15 @@ Test(incidents, a_holders_conviction_opens_a_review_of_their_clearance)
 		     1, "the clearance's history does not have the report");
 	r = expect(read_incident(&nb.cso, id), 200);
 	cr_assert_eq(number(r, "incident.review_case_id"), review, "%s", r->body);
+
+	/* a third party's report about the holder: what it says of their
+	 * clearance is not the reporter's to see, but the cso's */
+	r = file_report(&nb.applicant2, report_of("change_of_behaviour",
+		str(", 'subject': '%s'", nb.applicant.name)));
+	cr_assert(json_is_null(vt_json_get(r, "incident.clearance_id")), "%s", r->body);
+	cr_assert_eq(json_array_size(vt_json_get(r, "actions")), 0, "%s", r->body);
+	r = expect(read_incident(&nb.cso, number(r, "incident.id")), 200);
+	cr_assert_eq(number(r, "incident.clearance_id"), clearance, "%s", r->body);
 
 	/* foreign travel: into the history, no review */
 	r = file_report(&nb.applicant, report_of("change_of_circumstances",

@@ -368,6 +368,30 @@ seed_northbridge() {
 	say "northbridge: case $draft (Luc Gagnon, SASC at plant-a) a draft"
 }
 
+# Two reports for the incidents screens: a breach in acme, on its way
+# (the cso's preliminary inquiry has begun), and Jordan Avery's
+# self-reported foreign travel, which joins the history of the clearance
+# (reference 000; REGDOC 6.1).
+seed_incidents() {
+	local breach
+	request acme-screening 201 POST /incidents "{\"type\": \"security_breach\",
+		\"occurred_on\": \"$(day 0 -2)\", \"location\": \"Records room, block C\",
+		\"description\": \"A USB key holding Protected B files was found missing from the records room.\",
+		\"involved\": \"the night shift\", \"sensitive_material\": false}"
+	breach=$(response_number id)
+	request acme-cso 200 POST "/incidents/$breach/transitions" \
+		'{"name": "start_inquiry"}'
+	request acme-cso 201 POST "/incidents/$breach/inquiry" \
+		'{"what": "Spoke to the records clerk and checked the sign-out log.",
+		  "spoken_to": "the records clerk", "findings": "The key was signed out and not returned."}'
+	say "acme: incident $breach (a breach) in its preliminary inquiry"
+	request acme-applicant 201 POST /incidents "{\"type\": \"change_of_circumstances\",
+		\"occurred_on\": \"$(day 0 -10)\", \"circumstance\": \"foreign_travel\",
+		\"description\": \"Two weeks abroad on holiday.\", \"sensitive_material\": false,
+		\"holder_factors\": {\"reported_voluntarily\": true}}"
+	say "acme: incident $(response_number id) (Jordan Avery's foreign travel) reported"
+}
+
 main() {
 	(($# == 1)) || usage
 	[[ $1 == http://* || $1 == https://* ]] || usage
@@ -387,7 +411,8 @@ main() {
 	check_no_cases northbridge
 	seed_acme
 	seed_northbridge
-	say "done: 7 demo cases"
+	seed_incidents
+	say "done: 7 demo cases and 2 incidents"
 }
 
 main "$@"

@@ -1,0 +1,2 @@
+// applicant: (being written)
+export default { routes: [] };

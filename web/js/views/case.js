@@ -1,0 +1,2 @@
+// case: (being written)
+export default { routes: [] };

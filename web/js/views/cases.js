@@ -1,0 +1,2 @@
+// cases: (being written)
+export default { routes: [] };

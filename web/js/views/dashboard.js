@@ -1,0 +1,2 @@
+// dashboard: (being written)
+export default { routes: [] };

@@ -1,0 +1,2 @@
+// incidents: (being written)
+export default { routes: [] };

@@ -1,0 +1,2 @@
+// register: (being written)
+export default { routes: [] };

@@ -18,6 +18,7 @@ const struct route api_routes[] = {
 	{ "GET",	"/api/v1/me",		api_me,			ROUTE_AUTH },
 	{ "GET",	"/api/v1/audit",	api_audit_list,		ROUTE_AUTH },
 	{ "GET",	"/api/v1/policy",	api_policy_get,		ROUTE_AUTH },
+	{ "GET",	"/api/v1/guidelines",	api_policy_guidelines,	ROUTE_AUTH },
 	{ "POST",	"/api/v1/policy/evaluate", api_policy_evaluate,	ROUTE_AUTH },
 	{ "POST",	"/api/v1/persons",	api_person_create,	ROUTE_AUTH },
 	{ "GET",	"/api/v1/persons/{id}",	api_person_get,

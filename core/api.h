@@ -239,6 +239,7 @@ void	api_session_delete(struct api_ctx *);
 void	api_me(struct api_ctx *);
 void	api_audit_list(struct api_ctx *);
 void	api_policy_get(struct api_ctx *);
+void	api_policy_guidelines(struct api_ctx *);
 void	api_person_create(struct api_ctx *);
 void	api_person_get(struct api_ctx *);
 void	api_case_open(struct api_ctx *);

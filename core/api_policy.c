@@ -3,6 +3,10 @@
  *
  * GET /api/v1/policy[?site=S] gives the active version, its settings and
  * its workflow (and the last error when a newer version was refused).
+ * GET /api/v1/guidelines gives the catalog of the NZSIS adjudicative
+ * guidelines A-G that worksheets cite (scripts/guidelines.lua): each
+ * guideline with its numbered conditions, then the conduct factors, the
+ * patterns and the holder factors, for the worksheet's forms.
  * POST /api/v1/policy/evaluate runs one function of the active policy on a
  * case the caller supplies ({"function", "case", "worksheet", "event",
  * "site"}): adjudicators and admins use it to see what the rules say about
@@ -65,6 +69,74 @@ api_policy_get(struct api_ctx *c)
 	    "organization", c->org_slug, "site", site, "version",
 	    luahost_version(p), "settings", settings ? settings : json_object(),
 	    "workflow", workflow ? workflow : json_null()));
+}
+
+/* The catalog as the worksheet screen wants it: guidelines in order, each
+ * with its items in document order. cat is require("guidelines") as JSON.
+ * Returns a new reference, or NULL when the catalog lacks its parts. */
+static json_t *
+guidelines_json(json_t *cat)
+{
+	json_t		*letters, *order, *items, *by, *out, *list, *l, *g;
+	json_t		*item, *x;
+	const char	*letter, *id;
+	size_t		 i, k;
+
+	letters = json_object_get(cat, "letters");
+	order = json_object_get(cat, "order");
+	items = json_object_get(cat, "items");
+	by = json_object_get(cat, "guidelines");
+	if (!json_is_array(letters) || !json_is_array(order) ||
+	    !json_is_object(items) || !json_is_object(by))
+		return NULL;
+	list = json_array();
+	json_array_foreach(letters, i, l) {
+		if ((letter = json_string_value(l)) == NULL ||
+		    !json_is_object(g = json_object_get(by, letter)))
+			continue;
+		x = json_array();
+		json_array_foreach(order, k, item) {
+			if ((id = json_string_value(item)) == NULL ||
+			    !json_is_object(item = json_object_get(items, id)) ||
+			    !json_equal(json_object_get(item, "guideline"), l))
+				continue;
+			json_array_append_new(x, json_pack("{s:s, s:O, s:O, s:b}",
+			    "id", id, "kind", json_object_get(item, "kind"),
+			    "title", json_object_get(item, "title"), "protective",
+			    json_is_true(json_object_get(item, "protective"))));
+		}
+		json_array_append_new(list, json_pack("{s:s, s:O, s:o}", "id",
+		    letter, "title", json_object_get(g, "title"), "items", x));
+	}
+	out = json_pack("{s:o}", "guidelines", list);
+	for (i = 0; i < 3; i++) {
+		static const char *const keys[] = { "conduct_factors",
+		    "patterns", "holder_factors" };
+		x = json_object_get(cat, keys[i]);
+		json_object_set(out, keys[i], json_is_array(x) ? x :
+		    json_array());
+	}
+	return out;
+}
+
+void
+api_policy_guidelines(struct api_ctx *c)
+{
+	struct policy	*p;
+	json_t		*cat, *out = NULL;
+
+	if (api_allow(c, ACT_POLICY_READ, NULL, "policy") == -1 ||
+	    (p = active(c, NULL)) == NULL)
+		return;
+	if ((cat = luahost_table(p, "guidelines")) != NULL)
+		out = guidelines_json(cat);
+	json_decref(cat);
+	if (out == NULL) {
+		response_error(c->resp, 503, "policy_unavailable",
+		    "the guideline catalog could not be read", NULL);
+		return;
+	}
+	response_json(c->resp, 200, out);
 }
 
 static const char *const evaluable[] = {

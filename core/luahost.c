@@ -776,12 +776,30 @@ luahost_guard(struct policy *p, const char *name, json_t **args,
 	return 0;
 }
 
+/* The guideline catalog: what require("guidelines") answers, as JSON
+ * (its functions left out). */
+static int
+lh_guidelines(lua_State *L)
+{
+	struct tablereq	*t = lua_touserdata(L, 1);
+
+	lua_pushcfunction(L, l_require);
+	lua_pushliteral(L, "guidelines");
+	lua_call(L, 1, 1);
+	if ((t->out = luadata_to_json(L, -1, 1, t->why, sizeof(t->why))) == NULL)
+		return luaL_error(L, "%s", t->why);
+	return 0;
+}
+
 json_t *
 luahost_table(struct policy *p, const char *name)
 {
 	struct tablereq	t = { 0, NULL, "" };
 	char		err[256];
 
+	if (strcmp(name, "guidelines") == 0)
+		return protected(p, lh_guidelines, &t, err, sizeof(err)) == -1 ?
+		    NULL : t.out;
 	if (strcmp(name, "workflow") == 0)
 		t.ref = p->workflow_ref;
 	else if (strcmp(name, "incidents") == 0)

@@ -74,9 +74,10 @@ int		 luahost_guard(struct policy *, const char *name, json_t **args,
 		    size_t nargs, int *ok, char *reason, size_t reasonlen,
 		    char *err, size_t errlen);
 
-/* The "workflow", "incidents" (the incident workflow) or "settings" table
- * as JSON (new reference), or NULL. Code in it is left out; a workflow's
- * guards are listed by name. */
+/* The "workflow", "incidents" (the incident workflow) or "settings" table,
+ * or the "guidelines" catalog (scripts/guidelines.lua), as JSON (new
+ * reference), or NULL. Code in it is left out; a workflow's guards are
+ * listed by name. */
 json_t		*luahost_table(struct policy *, const char *name);
 
 #endif

@@ -1280,6 +1280,9 @@ static const struct route_rule {
 	{ "GET", "/api/v1/policy", NULL, 401,
 	  { 403, 403, 403, 200, 200, 200, 403, 200, 200 },
 	  { 403, 403, 403, 200, 200, 200, 403, 200, 200 } },
+	{ "GET", "/api/v1/guidelines", NULL, 401,
+	  { 403, 403, 403, 200, 200, 200, 403, 200, 200 },
+	  { 403, 403, 403, 200, 200, 200, 403, 200, 200 } },
 	/* allowed callers get to the body, which names no function */
 	{ "POST", "/api/v1/policy/evaluate", "{}", 401,
 	  { 403, 403, 403, 400, 403, 403, 403, 403, 400 },

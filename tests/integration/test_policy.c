@@ -338,3 +338,72 @@ Test(policy, test_command_reports_and_fails_on_a_failing_fixture)
 	    "%s", out);
 	cr_expect_not_null(strstr(out, "0 passed, 1 failed"), "%s", out);
 }
+
+/*
+ * GET /api/v1/guidelines: the catalog the worksheet screen draws (NZSIS
+ * guidelines A-G, reference 002), from scripts/guidelines.lua: each
+ * guideline with its items in document order and their kinds, the
+ * protections marked, the conduct factors with their values; a role that
+ * may not read the policy gets 403.
+ */
+Test(policy, guidelines_catalog_is_served_for_the_worksheet)
+{
+	struct vt_who		 adj, app;
+	struct vt_response	*r;
+	json_t			*g, *items, *it, *c = NULL, *b = NULL, *f;
+	size_t			 i, k;
+	int			 c7 = -1, c15 = -1, b4_protective = 0;
+
+	start_with_policy("grant");
+	adj = vt_sign_in("northbridge-adjudicator", VT_DEMO_PASSWORD, NULL);
+	r = vt_call("GET", "/api/v1/guidelines", &adj, NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	g = vt_json_get(r, "guidelines");
+	cr_assert(json_is_array(g) && json_array_size(g) == 7, "%s", r->body);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(g, 0),
+	    "id")), "A");
+	json_array_foreach(g, i, it) {
+		const char *id = json_string_value(json_object_get(it, "id"));
+		if (strcmp(id, "C") == 0)
+			c = it;
+		if (strcmp(id, "B") == 0)
+			b = it;
+	}
+	cr_assert_not_null(c);
+	cr_assert_not_null(b);
+	cr_expect_str_eq(json_string_value(json_object_get(c, "title")),
+	    "Financial considerations");
+	items = json_object_get(c, "items");
+	json_array_foreach(items, k, it) {
+		const char *id = json_string_value(json_object_get(it, "id"));
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		cr_expect_eq(id[0], 'C', "%s is not guideline C's", id);
+		if (strcmp(id, "C7") == 0) {
+			c7 = (int)k;
+			cr_expect_str_eq(kind, "disqualifying");
+		}
+		if (strcmp(id, "C15") == 0) {
+			c15 = (int)k;
+			cr_expect_str_eq(kind, "mitigating");
+		}
+	}
+	cr_expect(c7 >= 0 && c15 > c7, "C7 and C15 in document order: %d %d",
+	    c7, c15);
+	json_array_foreach(json_object_get(b, "items"), k, it)
+		if (strcmp(json_string_value(json_object_get(it, "id")),
+		    "B4") == 0)
+			b4_protective = json_is_true(json_object_get(it,
+			    "protective"));
+	cr_expect(b4_protective, "B4 is a protection");
+	f = vt_json_get(r, "conduct_factors");
+	cr_assert(json_is_array(f) && json_array_size(f) == 9, "%s", r->body);
+	cr_expect(json_is_array(json_object_get(json_array_get(f, 0),
+	    "values")));
+	cr_expect_eq(json_array_size(vt_json_get(r, "patterns")), 7);
+	cr_expect(json_array_size(vt_json_get(r, "holder_factors")) >= 4);
+
+	app = vt_sign_in("northbridge-applicant", VT_DEMO_PASSWORD, NULL);
+	r = vt_call("GET", "/api/v1/guidelines", &app, NULL, NULL);
+	cr_expect_eq(r->status, 403, "%s", r->body);
+	cr_expect_str_eq(vt_json_str(r, "error.code"), "forbidden");
+}

@@ -45,6 +45,12 @@ export function append(el, children) {
   return el;
 }
 
+// fill(el, ...children): replace el's children (null and false skipped).
+export function fill(el, ...children) {
+  clear(el);
+  return append(el, children);
+}
+
 export function clear(el) {
   while (el.firstChild) el.firstChild.remove();
   return el;

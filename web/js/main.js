@@ -12,9 +12,9 @@ import * as router from './router.js';
 import { h, clear, errorBanner, announce } from './dom.js';
 
 import signin from './views/signin.js';
-import applicant from './views/applicant.js';
-import cases from './views/cases.js';
-import casePage from './views/case.js';
+import my from './views/my.js';
+import officeCases from './views/office-cases.js';
+import officeCase from './views/office-case.js';
 import register from './views/register.js';
 import incidents from './views/incidents.js';
 import dashboard from './views/dashboard.js';
@@ -144,7 +144,7 @@ export async function render() {
 async function boot() {
   await i18n.init();
   router.add(signin.routes || []);
-  for (const v of [applicant, cases, casePage, register, incidents, dashboard, audit]) router.add(v.routes || []);
+  for (const v of [my, officeCases, officeCase, register, incidents, dashboard, audit]) router.add(v.routes || []);
   window.addEventListener('hashchange', render);
   window.addEventListener('vetd:signed-out', (e) => {
     if (!session.me) return;

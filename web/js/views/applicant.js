@@ -1,2 +1,0 @@
-// applicant: (being written)
-export default { routes: [] };

@@ -1,2 +1,0 @@
-// case: (being written)
-export default { routes: [] };

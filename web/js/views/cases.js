@@ -1,2 +1,0 @@
-// cases: (being written)
-export default { routes: [] };

@@ -1,0 +1,193 @@
+// my: the applicant's portal. "My application" lists the person's own
+// cases (vetd answers only theirs); a case's page shows what is still
+// missing (the policy's requirements, refreshed after every save, each
+// linked to its section), the applicant's sections as forms, documents with
+// upload, submission, the answer to concerns within the window (with the
+// days left), the briefing acknowledgement, and appeals.
+
+import { api } from '../api.js';
+import { t, fmtDate } from '../i18n.js';
+import { h, fill, field, button, badge, facts, table, errorBanner, showErrors, clearErrors, announce, busy } from '../dom.js';
+import { href } from '../router.js';
+import { SECTIONS, CONSENT_PARTS, sectionForm, sectionTitle, sectionOfPath } from '../casefile.js';
+import { documentsPanel } from '../documents.js';
+import { stateBadge, transitionsPanel } from './case-common.js';
+
+async function listScreen() {
+  const [cases, appeals] = await Promise.all([
+    api.get('/cases'),
+    api.get('/appeals').catch(() => ({ appeals: [] })),
+  ]);
+  const rows = (cases.cases || []).map((c) => [
+    h('a', { href: href(`/my/${c.id}`) }, t('my.case_link', { id: c.id, level: c.level })),
+    t(`kind.${c.kind}`), stateBadge(c.state), fmtDate(c.opened_at), fmtDate(c.submitted_at) || '—',
+  ]);
+  return h('div', null,
+    h('h1', null, t('my.title')),
+    rows.length ? table(t('my.cases'), [t('my.case'), t('case.kind'), t('common.state'), t('case.opened'), t('case.submitted')], rows)
+      : h('p', { class: 'banner banner-info' }, t('my.no_cases')),
+    (appeals.appeals || []).length ? h('section', null, h('h2', null, t('my.appeals')),
+      table(null, [t('appeal.id'), t('common.state'), t('appeal.lodged')],
+        appeals.appeals.map((a) => [String(a.id), badge(a.status || a.state || ''), fmtDate(a.lodged_on || a.created_at)]))) : null,
+    h('section', { class: 'card' }, h('h2', null, t('my.change_title')), h('p', null, t('my.change_text')),
+      h('a', { href: href('/incidents/new?type=change_of_circumstances') }, t('my.change_link'))));
+}
+
+function daysLeft(due) {
+  const ms = Date.parse(`${due}T23:59:59Z`) - Date.now();
+  return Math.max(0, Math.ceil(ms / 86400000));
+}
+
+// The concerns put to the applicant and the response form (REGDOC 5.4,
+// procedural fairness).
+function concernsPanel(detail, reload) {
+  const c = detail.case;
+  const concerns = detail.sections.concerns;
+  if (!concerns) return null;
+  const response = detail.sections.response;
+  const box = h('section', { class: 'card', 'aria-labelledby': 'concerns-h' }, h('h2', { id: 'concerns-h' }, t('concerns.title')),
+    h('p', null, concerns.data.text),
+    facts([[t('concerns.sent'), fmtDate(concerns.data.sent_on)], [t('concerns.due'), fmtDate(concerns.data.due)]]));
+  if (response) {
+    box.append(h('p', { class: 'banner banner-ok' }, response.data.declined ? t('concerns.declined') : t('concerns.answered', { date: fmtDate(response.data.received_on) })));
+    return box;
+  }
+  if (c.response_due) {
+    const n = daysLeft(c.response_due);
+    box.append(h('p', { class: 'countdown', role: 'status' }, t('concerns.countdown', { n, date: fmtDate(c.response_due) })));
+  }
+  const text = h('textarea', { rows: 6 });
+  const send = h('button', { type: 'submit', class: 'primary' }, t('concerns.send'));
+  const decline = button(t('concerns.decline'), async () => {
+    const ok = await busy(decline, form, () => api.post(`/cases/${c.id}/response`, { declines: true }));
+    if (ok) reload();
+  });
+  const form = h('form', { novalidate: true }, field(t('concerns.response'), text, { path: 'text' }), h('div', { class: 'actions' }, send, decline));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    const ok = await busy(send, form, () => api.post(`/cases/${c.id}/response`, { text: text.value }));
+    if (ok) {
+      announce(t('concerns.sent_ok'));
+      reload();
+    }
+  });
+  box.append(form);
+  return box;
+}
+
+function briefingPanel(detail, reload) {
+  const c = detail.case;
+  if (c.state !== 'briefing') return null;
+  const date = h('input', { type: 'date', value: new Date().toISOString().slice(0, 10) });
+  const ok = h('button', { type: 'submit', class: 'primary' }, t('briefing.ack'));
+  const form = h('form', { class: 'card', novalidate: true }, h('h2', null, t('briefing.title')), h('p', null, t('briefing.text')),
+    field(t('briefing.date'), date, { path: 'date', required: true }), h('div', { class: 'actions' }, ok));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const ans = await busy(ok, form, () => api.post(`/cases/${c.id}/briefing`, { date: date.value }));
+    if (ans) {
+      announce(t('briefing.done'));
+      reload();
+    }
+  });
+  return form;
+}
+
+function appealPanel(detail, reload) {
+  const c = detail.case;
+  if (!['denied', 'decided'].includes(c.state) && !(detail.sections.decision && /deny/.test(detail.sections.decision.data.outcome || ''))) return null;
+  const grounds = h('textarea', { rows: 4 });
+  const send = h('button', { type: 'submit' }, t('appeal.lodge'));
+  const form = h('form', { class: 'card', novalidate: true }, h('h2', null, t('appeal.title')), h('p', null, t('appeal.text')),
+    field(t('appeal.grounds'), grounds, { path: 'grounds', required: true }), h('div', { class: 'actions' }, send));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const ans = await busy(send, form, () => api.post('/appeals', { case_id: c.id, grounds: grounds.value }));
+    if (ans) {
+      announce(t('appeal.lodged_ok'));
+      reload();
+    }
+  });
+  return form;
+}
+
+async function requirementsList(id) {
+  const ans = await api.get(`/cases/${id}/requirements`);
+  const reqs = ans.requirements || [];
+  const errors = reqs.filter((r) => r.severity !== 'info');
+  if (!errors.length) return h('p', { class: 'banner banner-ok', id: 'requirements' }, t('req.none'));
+  return h('div', { class: 'banner banner-warn', id: 'requirements' },
+    h('p', null, t('req.count', { n: errors.length })),
+    h('ul', { class: 'requirements' }, errors.map((r) => {
+      const s = sectionOfPath(r.path);
+      return h('li', null, s ? h('a', { href: `#sec-${s}`, dataset: { section: s } }, r.message) : r.message,
+        r.cites && r.cites.length ? h('span', { class: 'muted' }, ` (${r.cites.join(', ')})`) : null);
+    })));
+}
+
+async function caseScreen({ params }) {
+  const id = params.id;
+  const root = h('div');
+  async function draw(focusSection) {
+    let detail;
+    try {
+      detail = await api.get(`/cases/${id}`);
+    } catch (err) {
+      fill(root, h('h1', null, t('my.title')), errorBanner(err));
+      return;
+    }
+    const c = detail.case;
+    const editable = ['draft', 'returned'].includes(c.state);
+    const reqBox = h('section', { 'aria-labelledby': 'req-h' }, h('h2', { id: 'req-h' }, t('req.title')), await requirementsList(id).catch((e) => errorBanner(e)));
+    const refreshReqs = async () => {
+      const fresh = await requirementsList(id).catch((e) => errorBanner(e));
+      fill(reqBox, h('h2', { id: 'req-h' }, t('req.title')), fresh);
+    };
+    const sections = SECTIONS.filter((s) => s.by === 'applicant' || s.consent).map((s) => {
+      const cur = detail.sections[s.name];
+      const form = sectionForm(id, s.name, cur, {
+        parts: CONSENT_PARTS.applicant,
+        onSaved: () => refreshReqs(),
+      });
+      if (!editable) for (const x of form.querySelectorAll('input, select, textarea, button')) x.disabled = true;
+      const d = h('details', { id: `sec-${s.name}`, open: focusSection === s.name || null },
+        h('summary', null, sectionTitle(s.name), cur ? h('span', { class: 'muted' }, ` — ${t('casefile.filled')}`) : null), form);
+      return d;
+    });
+    reqBox.addEventListener('click', (e) => {
+      const a = e.target.closest('a[data-section]');
+      if (!a) return;
+      e.preventDefault();
+      const d = root.querySelector(`#sec-${a.dataset.section}`);
+      if (d) {
+        d.open = true;
+        const first = d.querySelector('input, select, textarea');
+        (first || d).focus();
+      }
+    });
+    fill(root, 
+      h('h1', null, t('my.case_title', { id: c.id, level: c.level })),
+      facts([[t('common.state'), stateBadge(c.state)], [t('case.kind'), t(`kind.${c.kind}`)], [t('case.opened'), fmtDate(c.opened_at)],
+        [t('case.submitted'), fmtDate(c.submitted_at)]]),
+      c.state === 'returned' ? h('p', { class: 'banner banner-warn' }, t('my.returned')) : null,
+      concernsPanel(detail, () => draw()),
+      briefingPanel(detail, () => draw()),
+      appealPanel(detail, () => draw()),
+      editable ? reqBox : null,
+      editable ? h('section', { 'aria-labelledby': 'secs-h' }, h('h2', { id: 'secs-h' }, t('my.sections')), sections) : null,
+      documentsPanel('cases', id, { canUpload: editable, markings: ['Unclassified'] }),
+      await transitionsPanel(id, () => draw(), { only: ['submit', 'withdraw'] }),
+    );
+  }
+  await draw();
+  return root;
+}
+
+export default {
+  routes: [
+    { path: '/my', roles: ['applicant'], title: 'my.title', render: listScreen },
+    { path: '/my/:id', roles: ['applicant'], title: 'my.title', render: caseScreen },
+  ],
+};
+

@@ -488,9 +488,14 @@ store_read_begin(struct store *st)
 void
 store_read_end(struct store *st)
 {
+	/* A snapshot in which nothing was read has begun (autocommit is
+	 * off) without taking a read lock yet (SQLITE_TXN_NONE): it must be
+	 * ended all the same, or the worker's next write would run inside a
+	 * transaction that never commits. */
+	if (sqlite3_get_autocommit(st->db))
+		return;
 	switch (sqlite3_txn_state(st->db, NULL)) {
 	case SQLITE_TXN_NONE:
-		return;
 	case SQLITE_TXN_READ:
 		(void)txn(st, "COMMIT");
 		return;

@@ -407,3 +407,41 @@ Test(policy, guidelines_catalog_is_served_for_the_worksheet)
 	cr_expect_eq(r->status, 403, "%s", r->body);
 	cr_expect_str_eq(vt_json_str(r, "error.code"), "forbidden");
 }
+
+/*
+ * A read-only route that refuses its query string before reading anything
+ * (GET /api/v1/cases?limit=999) used to leave its worker inside an empty
+ * read snapshot: the worker's next write never committed and held the
+ * write lock, so every sign-in after it answered 503. Both workers take
+ * several such requests; sign-ins and a change still work.
+ */
+Test(policy, a_refused_query_leaves_no_transaction_open)
+{
+	struct vt_who		 cso, who;
+	struct vt_response	*r;
+	int			 i;
+
+	struct vt_options	 o = { 0 };
+
+	/* one worker, so that the sign-in meets the refused request's */
+	o.ldap.enabled = true;
+	o.workers = 1;
+	vt_prepare(&o);
+	vt_write_config(&o);
+	vt_start(&o);
+	cso = vt_sign_in("northbridge-cso", VT_DEMO_PASSWORD, NULL);
+	for (i = 0; i < 3; i++) {
+		r = vt_call("GET", "/api/v1/cases?limit=999", &cso, NULL, NULL);
+		cr_assert_eq(r->status, 400, "%s", r->body);
+		r = vt_post_json("/api/v1/session", "{\"username\":"
+		    "\"northbridge-screening\",\"password\":\"vetd-demo\"}");
+		cr_assert_eq(r->status, 200, "sign-in after a refused query: "
+		    "%s", r->body);
+	}
+	who = vt_sign_in("northbridge-screening", VT_DEMO_PASSWORD, NULL);
+	r = vt_call("GET", "/api/v1/me", &who, NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	r = vt_call("POST", "/api/v1/persons", &cso, NULL,
+	    "{\"name\":\"Avery Quinn\",\"date_of_birth\":\"1990-01-02\"}");
+	cr_assert_eq(r->status, 201, "%s", r->body);
+}

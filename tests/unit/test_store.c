@@ -521,6 +521,29 @@ Test(store, read_snapshot_sees_one_state)
 	store_close(other);
 }
 
+/* A handler that answers before reading anything (a bad query string)
+ * still ends its snapshot: the connection's next write commits. */
+Test(store, read_snapshot_with_no_read_is_ended)
+{
+	struct store *other;
+
+	st = open_db();
+	cr_assert_eq(store_exec(st, "CREATE TABLE t (x INTEGER)", err,
+		     sizeof(err)), 0, "%s", err);
+	cr_assert_eq(store_read_begin(st), 0);
+	cr_assert(!sqlite3_get_autocommit(store_db(st)));
+	store_read_end(st);
+	cr_assert(sqlite3_get_autocommit(store_db(st)),
+		  "the empty snapshot was left open");
+	cr_assert_eq(store_begin(st), 0);
+	cr_assert_eq(store_exec(st, "INSERT INTO t VALUES (1)", NULL, 0), 0);
+	cr_assert_eq(store_commit(st), 0);
+	other = open_db();
+	cr_assert_eq(query_int(other, "SELECT count(*) FROM t"), 1,
+		     "the write after the snapshot was not committed");
+	store_close(other);
+}
+
 Test(store, read_snapshot_end_undoes_a_stray_write)
 {
 	st = open_db();

@@ -20,7 +20,7 @@ import incidents from './views/incidents.js';
 import dashboard from './views/dashboard.js';
 import audit from './views/audit.js';
 
-const OFFICE = ['cso', 'screening', 'interviewer', 'adjudicator', 'authority', 'admin'];
+const OFFICE = ['cso', 'screening', 'interviewer', 'adjudicator', 'authority'];
 
 // The header's links: [hash, catalogue key, roles that see it (null: all)].
 const NAV = [
@@ -36,8 +36,8 @@ let signedOutReason = null;
 let afterSignIn = null;
 
 function home() {
-  if (session.has('cso', 'screening', 'interviewer', 'adjudicator', 'authority', 'admin')) return '/cases';
-  if (session.has('auditor')) return '/audit';
+  if (session.has(...OFFICE)) return '/cases';
+  if (session.has('auditor', 'admin')) return '/audit';
   if (session.has('applicant')) return '/my';
   return '/incidents';
 }
@@ -146,6 +146,12 @@ async function boot() {
   router.add(signin.routes || []);
   for (const v of [my, officeCases, officeCase, register, incidents, dashboard, audit]) router.add(v.routes || []);
   window.addEventListener('hashchange', render);
+  // The skip link moves the focus to the screen without touching the hash,
+  // which names the screen.
+  document.querySelector('.skip').addEventListener('click', (e) => {
+    e.preventDefault();
+    document.getElementById('main').focus();
+  });
   window.addEventListener('vetd:signed-out', (e) => {
     if (!session.me) return;
     session.set(null);

@@ -43,10 +43,10 @@ async function count() {
   const by = {};
   let before;
   for (let page = 0; page < 20; page++) {
-    const ans = await api.get('/cases', { limit: 500, before });
+    const ans = await api.get('/cases', { limit: 200, before });
     const list = ans.cases || [];
     for (const c of list) by[c.state] = (by[c.state] || 0) + 1;
-    if (list.length < 500) break;
+    if (list.length < 200) break;
     before = list[list.length - 1].id;
   }
   return by;

@@ -140,10 +140,15 @@ async function caseScreen({ params }) {
     const c = detail.case;
     const editable = ['draft', 'returned'].includes(c.state);
     const reqBox = h('section', { 'aria-labelledby': 'req-h' }, h('h2', { id: 'req-h' }, t('req.title')), await requirementsList(id).catch((e) => errorBanner(e)));
+    const stepsBox = h('div');
+    const refreshSteps = async () => fill(stepsBox, await transitionsPanel(id, () => draw(), { only: ['submit'] }));
+    // After a save: what is missing now, and whether it may be submitted.
     const refreshReqs = async () => {
       const fresh = await requirementsList(id).catch((e) => errorBanner(e));
       fill(reqBox, h('h2', { id: 'req-h' }, t('req.title')), fresh);
+      await refreshSteps();
     };
+    await refreshSteps();
     const sections = SECTIONS.filter((s) => s.by === 'applicant' || s.consent).map((s) => {
       const cur = detail.sections[s.name];
       const form = sectionForm(id, s.name, cur, {
@@ -177,7 +182,7 @@ async function caseScreen({ params }) {
       editable ? reqBox : null,
       editable ? h('section', { 'aria-labelledby': 'secs-h' }, h('h2', { id: 'secs-h' }, t('my.sections')), sections) : null,
       documentsPanel('cases', id, { canUpload: editable, markings: ['Unclassified'] }),
-      await transitionsPanel(id, () => draw(), { only: ['submit', 'withdraw'] }),
+      stepsBox,
     );
   }
   await draw();

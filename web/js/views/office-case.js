@@ -193,6 +193,6 @@ async function page({ params }) {
 
 export default {
   routes: [
-    { path: '/cases/:id', roles: ['cso', 'screening', 'interviewer', 'adjudicator', 'authority', 'admin'], title: 'queue.title', render: page },
+    { path: '/cases/:id', roles: ['cso', 'screening', 'interviewer', 'adjudicator', 'authority'], title: 'queue.title', render: page },
   ],
 };

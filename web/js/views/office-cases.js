@@ -111,7 +111,7 @@ async function openCase() {
 
 export default {
   routes: [
-    { path: '/cases', roles: ['cso', 'screening', 'interviewer', 'adjudicator', 'authority', 'admin'], title: 'queue.title', render: queue },
+    { path: '/cases', roles: ['cso', 'screening', 'interviewer', 'adjudicator', 'authority'], title: 'queue.title', render: queue },
     { path: '/cases/new', roles: ['cso'], title: 'open.title', render: openCase },
   ],
 };

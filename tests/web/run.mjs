@@ -95,6 +95,7 @@ async function main() {
           async page(opts = {}) {
             const c = await browser.newContext({ viewport: opts.viewport || { width: 1280, height: 900 }, locale: opts.locale || 'en-CA', acceptDownloads: true });
             contexts.push(c);
+            c.setDefaultTimeout(10000);
             const p = await c.newPage();
             await watch(p, problems);
             pages.push(p);

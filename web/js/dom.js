@@ -148,8 +148,9 @@ function controlFor(root, path) {
 // which takes the focus so a keyboard or screen-reader user hears it.
 export function showErrors(root, err) {
   clearErrors(root);
-  const problems = err.problems && err.problems.length ? err.problems
-    : err.field ? [{ path: err.field, message: err.message }] : [];
+  // vetd names a problem's place "field" (a path such as residences[2].to)
+  const problems = (err.problems && err.problems.length ? err.problems
+    : err.field ? [{ field: err.field, message: err.message }] : []).map((p) => ({ path: p.field ?? p.path, message: p.message }));
   const unplaced = [];
   let first = null;
   for (const p of problems) {

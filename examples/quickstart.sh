@@ -254,7 +254,8 @@ print_banner() {
 
 vetd is running.
 
-  Open        $url/
+  Open        $url/ in a browser and sign in as a demo user below
+              (README.md, "Web interface", walks a case and an incident)
   Health      $url/api/v1/health
               curl -s $url/api/v1/health
   Metrics     curl -s $url/metrics   (answered on loopback only)

@@ -17,6 +17,14 @@ VETD_RUN_PACKAGES=(nginx-light sqlite3 slapd ldap-utils curl)
 # Packages needed by `make check` and `make bench`. configure asks for
 # Criterion and libcurl unless given --disable-tests.
 VETD_TEST_PACKAGES=(libcriterion-dev libcurl4-openssl-dev wrk)
+# Packages the browser tests need: Debian's Chromium, driven by
+# playwright-core from the npm registry (tests/web/package-lock.json) under
+# Node.js. A Node.js that already provides npm (another vendor's nodejs
+# package, say) is kept; otherwise Debian's nodejs and npm are installed.
+VETD_WEB_PACKAGES=(chromium)
+if ! command -v npm >/dev/null 2>&1; then
+	VETD_WEB_PACKAGES+=(nodejs npm)
+fi
 
 # Print a message on stderr, prefixed with the calling script's name.
 vetd_say() {
@@ -116,10 +124,11 @@ vetd_install_packages() {
 	((${#still[@]} == 0)) || vetd_die "still missing after apt-get: ${still[*]}"
 }
 
-# Install everything the scripts need: build, run and test packages.
+# Install everything the scripts need: build, run, test and browser-test
+# packages.
 vetd_install_all() {
 	vetd_install_packages "${VETD_BUILD_PACKAGES[@]}" "${VETD_RUN_PACKAGES[@]}" \
-		"${VETD_TEST_PACKAGES[@]}"
+		"${VETD_TEST_PACKAGES[@]}" "${VETD_WEB_PACKAGES[@]}"
 }
 
 # Build the tree in the current directory (the source root): regenerate the

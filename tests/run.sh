@@ -2,7 +2,7 @@
 # Run every vetd test from a fresh clone: install the missing Debian
 # packages (or print the apt-get line to run when not root), build, run
 # `make check` (the Criterion unit and integration suites), then the policy
-# tests, and end with one line `tests: N passed, N failed`. Exits non-zero
+# tests and the browser tests, and end with one line `tests: N passed, N failed`. Exits non-zero
 # when a test fails or when no test ran. .ci/run calls this script.
 set -euo pipefail
 
@@ -118,6 +118,35 @@ EOF
 	done
 	rm -rf -- "$dir"
 }
+
+# The browser tests (tests/web): playwright-core, installed from the lock
+# file, drives Debian's Chromium through the interface against the quick
+# start's stack (nginx, vetd, slapd on loopback in a temp dir). The runner
+# prints a PASS or FAIL line per test and ends with "N passed, M failed",
+# added to the totals; its screenshots are left in tests/web/artifacts.
+run_web_tests() {
+	local out line
+	if ! npm ci --prefix tests/web --no-audit --no-fund --loglevel=error \
+		>/dev/null; then
+		vetd_say "browser tests: npm ci failed in tests/web"
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	out=$(node tests/web/run.mjs 2>&1) || true
+	line=$(tail -n 1 <<<"$out")
+	if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		PASSED=$((PASSED + BASH_REMATCH[1]))
+		FAILED=$((FAILED + BASH_REMATCH[2]))
+	else
+		FAILED=$((FAILED + 1))
+	fi
+	if [[ ! $line =~ ^[0-9]+\ passed,\ 0\ failed$ ]]; then
+		vetd_say "browser tests:"
+		grep -v '^PASS' <<<"$out" >&2 || true
+	else
+		vetd_say "browser tests: $line (screenshots in tests/web/artifacts)"
+	fi
+}
 # ---------------------------------------------------------------------------
 
 main() {
@@ -125,6 +154,7 @@ main() {
 	vetd_build
 	run_make_check
 	run_policy_tests
+	run_web_tests
 
 	((PASSED + FAILED > 0)) || vetd_say "no test ran"
 	printf 'tests: %d passed, %d failed\n' "$PASSED" "$FAILED"

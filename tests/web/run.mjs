@@ -9,7 +9,7 @@
 // "N passed, M failed"; exits 1 when a test failed or none ran.
 
 import { chromium } from 'playwright-core';
-import { readdirSync, mkdirSync, existsSync } from 'node:fs';
+import { readdirSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import * as stack from './stack.mjs';
@@ -62,6 +62,8 @@ async function main() {
   const only = process.argv.slice(2);
   const files = readdirSync(HERE).filter((f) => /^test_.*\.mjs$/.test(f)).sort()
     .filter((f) => !only.length || only.some((o) => f.includes(o)));
+  // a whole run starts with no picture of an earlier one
+  if (!only.length) rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   let passed = 0;
   let failed = 0;

@@ -84,7 +84,14 @@ export function field(label, control, opts = {}) {
   return h('div', { class: ['field', isCheck && 'field-check'] }, isCheck ? [control, lab] : [lab, control], hint, err);
 }
 
+// A date is typed as YYYY-MM-DD in a text box, not the browser's date
+// control, which shows the date in the browser's own order (12/08/2026
+// could be either month first or day first).
 export function input(props = {}) {
+  if (props.type === 'date') {
+    return h('input', { ...props, type: 'text', inputmode: 'numeric', pattern: '[0-9]{4}-[0-9]{2}-[0-9]{2}', maxlength: 10,
+      placeholder: t('common.date_format'), autocomplete: 'off', class: 'date', 'data-type': 'date' });
+  }
   return h('input', { type: 'text', ...props });
 }
 

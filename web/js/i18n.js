@@ -5,7 +5,6 @@
 // as YYYY-MM-DD, whatever the language.
 
 export const LANGS = ['en', 'fr'];
-const PARTS = ['applicant', 'casework', 'adjudication', 'office'];
 
 let lang = 'en';
 let messages = {};
@@ -15,12 +14,7 @@ const missing = new Set();
 async function load(l) {
   const res = await fetch(`/i18n/${l}.json`, { cache: 'no-cache' });
   if (!res.ok) throw new Error(`catalogue ${l}: HTTP ${res.status}`);
-  const out = await res.json();
-  for (const p of PARTS) {
-    const r = await fetch(`/i18n/parts/${p}.${l}.json`, { cache: 'no-cache' });
-    if (r.ok && (r.headers.get('Content-Type') || '').includes('json')) Object.assign(out, await r.json());
-  }
-  return out;
+  return res.json();
 }
 
 function initial() {

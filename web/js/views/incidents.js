@@ -30,7 +30,7 @@ async function list({ query }) {
   const q = { type: query.type, state: query.state, urgency: query.urgency, limit: 100 };
   const ans = await api.get('/incidents', q);
   const type = select([['', t('common.all')], ...TYPES.map((x) => [x, typeLabel(x)])], query.type || '');
-  const urgency = select([['', t('common.all')], ['urgent', t('inc.urgency.urgent')], ['routine', t('inc.urgency.routine')]], query.urgency || '');
+  const urgency = select([['', t('common.all')], ['urgent', t('inc.urgency.urgent')], ['normal', t('inc.urgency.normal')]], query.urgency || '');
   const state = input({ value: query.state || '' });
   const filters = h('form', { class: 'filters', role: 'search', 'aria-label': t('inc.filters') },
     field(t('inc.type'), type), field(t('common.state'), state), field(t('inc.urgency'), urgency), h('button', { type: 'submit', class: 'primary' }, t('common.filter')));
@@ -147,10 +147,12 @@ function inquiry(inc, reload) {
   const finalDone = entries.some((x) => x.final);
   const box = h('section', { 'aria-labelledby': 'inq-h' }, h('h2', { id: 'inq-h' }, t('inq.title')),
     entries.length ? h('ol', { class: 'timeline' }, entries.map((x) => h('li', null,
-      h('strong', null, x.final ? t('inq.final_entry') : x.corrects ? t('inq.correction', { n: x.corrects }) : x.cause ? t('inq.cause') : t('inq.entry', { n: x.id })), ' ',
+      h('strong', null, x.final ? t('inq.final_entry') : x.corrects ? t('inq.correction', { n: x.corrects }) : t('inq.entry', { n: x.id })), ' ',
       h('span', { class: 'muted' }, `${fmtTime(x.ts)} · ${x.author}`),
-      facts([[t('inq.what'), x.what], [t('inq.spoken_to'), x.spoken_to], [t('inq.findings'), x.findings], [t('inq.cause'), x.cause]]))))
-      : h('p', { class: 'muted' }, t('inq.none')));
+      facts([[t('inq.what'), x.what], [t('inq.spoken_to'), x.spoken_to], [t('inq.findings'), x.findings]]))))
+      : h('p', { class: 'muted' }, t('inq.none')),
+    inc.cause ? h('div', { class: 'card' }, h('h3', null, t('inq.cause_title')),
+      facts([[t('inq.cause'), inc.cause.finding], [t('inq.cause_by'), `${fmtTime(inc.cause.at)} · ${inc.cause.by}`]])) : null);
   if (!session.has('cso') || inc.state === 'closed') return box;
   const what = h('textarea', { rows: 2 });
   const spoken = input();
@@ -259,7 +261,8 @@ async function detail({ params }) {
         [t('inc.sensitive_short'), inc.sensitive_material === undefined ? null : inc.sensitive_material ? t('common.yes') : t('common.no')],
         [t('inc.reported_at'), fmtTime(inc.reported_at)], [t('inc.closed_at'), fmtTime(inc.closed_at)],
         [t('inc.review_case'), inc.review_case_id ? h('a', { href: href(`/cases/${inc.review_case_id}`) }, `#${inc.review_case_id}`) : null]]),
-      (inc.tasks || []).length ? h('div', { class: 'banner banner-warn' }, h('p', null, t('inc.tasks')), h('ul', null, inc.tasks.map((x) => h('li', null, typeof x === 'string' ? x : x.message || x.task || JSON.stringify(x))))) : null,
+      (inc.tasks || []).length ? h('div', { class: 'banner banner-warn' }, h('p', null, t('inc.tasks')), h('ul', null, inc.tasks.map((x) => h('li', null,
+        has(`inc.task.${x.kind}`) ? t(`inc.task.${x.kind}`) : x.kind, ' ', x.done ? badge(t('inc.task.done'), 'ok') : badge(t('ms.open'), 'bad'))))) : null,
       steps,
       session.has('cso') || (inc.inquiry || []).length ? inquiry(inc, draw) : null,
       measures(inc, draw),

@@ -7,7 +7,7 @@
 
 import { api } from '../api.js';
 import { t, fmtDate } from '../i18n.js';
-import { h, fill, field, button, badge, facts, table, errorBanner, showErrors, clearErrors, announce, busy } from '../dom.js';
+import { h, fill, field, input, button, badge, facts, table, errorBanner, showErrors, clearErrors, announce, busy } from '../dom.js';
 import { href } from '../router.js';
 import { SECTIONS, CONSENT_PARTS, sectionForm, sectionTitle, sectionOfPath } from '../casefile.js';
 import { documentsPanel } from '../documents.js';
@@ -79,7 +79,7 @@ function concernsPanel(detail, reload) {
 function briefingPanel(detail, reload) {
   const c = detail.case;
   if (c.state !== 'briefing') return null;
-  const date = h('input', { type: 'date', value: new Date().toISOString().slice(0, 10) });
+  const date = input({ type: 'date', value: new Date().toISOString().slice(0, 10) });
   const ok = h('button', { type: 'submit', class: 'primary' }, t('briefing.ack'));
   const form = h('form', { class: 'card', novalidate: true }, h('h2', null, t('briefing.title')), h('p', null, t('briefing.text')),
     field(t('briefing.date'), date, { path: 'date', required: true }), h('div', { class: 'actions' }, ok));

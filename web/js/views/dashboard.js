@@ -35,7 +35,7 @@ function chart(stages) {
       h('svg:text', { x: left + scale(s.p90_days) + 6, y: y + 22 }, `${num(s.median_days)} / ${num(s.p90_days)}`));
   });
   svg.append(h('svg:line', { x1: left, y1: 0, x2: left, y2: H - 24, class: 'axis' }),
-    h('svg:text', { x: left, y: H - 6 }, '0'), h('svg:text', { x: W - 60, y: H - 6 }, t('dash.days', { n: num(max) })));
+    h('svg:text', { x: left, y: H - 6 }, '0'), h('svg:text', { x: W - 60, y: H - 6 }, num(max)));
   return svg;
 }
 

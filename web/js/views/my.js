@@ -6,7 +6,7 @@
 // days left), the briefing acknowledgement, and appeals.
 
 import { api } from '../api.js';
-import { t, fmtDate } from '../i18n.js';
+import { t, fmtDate, fmtTime, has } from '../i18n.js';
 import { h, fill, field, input, button, badge, facts, table, errorBanner, showErrors, clearErrors, announce, busy } from '../dom.js';
 import { href } from '../router.js';
 import { SECTIONS, CONSENT_PARTS, sectionForm, sectionTitle, sectionOfPath } from '../casefile.js';
@@ -28,14 +28,16 @@ async function listScreen() {
       : h('p', { class: 'banner banner-info' }, t('my.no_cases')),
     (appeals.appeals || []).length ? h('section', null, h('h2', null, t('my.appeals')),
       table(null, [t('appeal.id'), t('common.state'), t('appeal.lodged')],
-        appeals.appeals.map((a) => [String(a.id), badge(a.status || a.state || ''), fmtDate(a.lodged_on || a.created_at)]))) : null,
+        appeals.appeals.map((a) => [String(a.id), badge(has(`appeal.status.${a.status}`) ? t(`appeal.status.${a.status}`) : a.status), fmtDate(a.lodged_on)]))) : null,
     h('section', { class: 'card' }, h('h2', null, t('my.change_title')), h('p', null, t('my.change_text')),
       h('a', { href: href('/incidents/new?type=change_of_circumstances') }, t('my.change_link'))));
 }
 
+// Whole days from today to the due date, as vetd counts them: an answer is
+// on time through the due date itself, days being UTC calendar days.
 function daysLeft(due) {
-  const ms = Date.parse(`${due}T23:59:59Z`) - Date.now();
-  return Math.max(0, Math.ceil(ms / 86400000));
+  const today = new Date().toISOString().slice(0, 10);
+  return Math.round((Date.parse(due) - Date.parse(today)) / 86400000);
 }
 
 // The concerns put to the applicant and the response form (REGDOC 5.4,
@@ -54,7 +56,8 @@ function concernsPanel(detail, reload) {
   }
   if (c.response_due) {
     const n = daysLeft(c.response_due);
-    box.append(h('p', { class: 'countdown', role: 'status' }, t('concerns.countdown', { n, date: fmtDate(c.response_due) })));
+    const key = n > 0 ? 'concerns.countdown' : n === 0 ? 'concerns.last_day' : 'concerns.ended';
+    box.append(h('p', { class: 'countdown', role: 'status' }, t(key, { n, date: fmtDate(c.response_due) })));
   }
   const text = h('textarea', { rows: 6 });
   const send = h('button', { type: 'submit', class: 'primary' }, t('concerns.send'));
@@ -94,8 +97,42 @@ function briefingPanel(detail, reload) {
   return form;
 }
 
-function appealPanel(detail, reload) {
+// A denial can be appealed (REGDOC 11.0): before an appeal, the form to
+// lodge one; after, its status, the panel's date, the outcome and reasons,
+// and a form for submissions until the panel decides. appeal is this
+// case's appeal from GET /appeals, or undefined.
+function appealPanel(detail, appeal, reload) {
   const c = detail.case;
+  if (appeal) {
+    const box = h('section', { class: 'card', 'aria-labelledby': 'appeal-h' }, h('h2', { id: 'appeal-h' }, t('appeal.yours', { id: appeal.id })),
+      facts([[t('common.state'), badge(has(`appeal.status.${appeal.status}`) ? t(`appeal.status.${appeal.status}`) : appeal.status, appeal.status === 'decided' ? 'ok' : 'warn')],
+        [t('appeal.lodged'), fmtDate(appeal.lodged_on)], [t('appeal.grounds'), appeal.grounds], [t('appeal.due_on'), fmtDate(appeal.due_on)],
+        [t('appeal.outcome'), appeal.outcome ? t(`appeal.outcome.${appeal.outcome}`) : null], [t('appeal.reasons'), appeal.reasons],
+        [t('appeal.decided_on'), fmtDate(appeal.decided_on)]]),
+      appeal.process ? h('p', { class: 'hint' }, appeal.process) : null);
+    // what the panel asked and what the appellant sent, in order
+    const said = (appeal.events || []).filter((e) => ['information_requested', 'submission'].includes(e.type));
+    if (said.length) {
+      box.append(h('ol', { class: 'timeline' }, said.map((e) => h('li', null,
+        h('strong', null, t(`appeal.event.${e.type}`)), ' ', h('span', { class: 'muted' }, fmtTime(e.ts)),
+        h('p', null, e.detail.text || ''), e.detail.due_on ? h('p', { class: 'muted' }, t('appeal.answer_by', { date: fmtDate(e.detail.due_on) })) : null))));
+    }
+    if (appeal.status !== 'decided') {
+      const text = h('textarea', { rows: 4 });
+      const send = h('button', { type: 'submit' }, t('appeal.submit'));
+      const form = h('form', { novalidate: true }, field(t('appeal.submission'), text, { path: 'text' }), h('div', { class: 'actions' }, send));
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        clearErrors(form);
+        if (await busy(send, form, () => api.post(`/appeals/${appeal.id}/submissions`, { text: text.value }))) {
+          announce(t('appeal.submitted'));
+          reload();
+        }
+      });
+      box.append(form);
+    }
+    return box;
+  }
   if (!['denied', 'decided'].includes(c.state) && !(detail.sections.decision && /deny/.test(detail.sections.decision.data.outcome || ''))) return null;
   const grounds = h('textarea', { rows: 4 });
   const send = h('button', { type: 'submit' }, t('appeal.lodge'));
@@ -103,6 +140,7 @@ function appealPanel(detail, reload) {
     field(t('appeal.grounds'), grounds, { path: 'grounds', required: true }), h('div', { class: 'actions' }, send));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    clearErrors(form);
     const ans = await busy(send, form, () => api.post('/appeals', { case_id: c.id, grounds: grounds.value }));
     if (ans) {
       announce(t('appeal.lodged_ok'));
@@ -139,6 +177,9 @@ async function caseScreen({ params }) {
     }
     const c = detail.case;
     const editable = ['draft', 'returned'].includes(c.state);
+    const appeals = editable ? {} : await api.get('/appeals').catch(() => ({}));
+    let appeal = (appeals.appeals || []).find((a) => a.case_id === c.id);
+    if (appeal) appeal = (await api.get(`/appeals/${appeal.id}`).catch(() => ({ appeal }))).appeal;
     const reqBox = h('section', { 'aria-labelledby': 'req-h' }, h('h2', { id: 'req-h' }, t('req.title')), await requirementsList(id).catch((e) => errorBanner(e)));
     const stepsBox = h('div');
     const refreshSteps = async () => fill(stepsBox, await transitionsPanel(id, () => draw(), { only: ['submit'] }));
@@ -178,7 +219,7 @@ async function caseScreen({ params }) {
       c.state === 'returned' ? h('p', { class: 'banner banner-warn' }, t('my.returned')) : null,
       concernsPanel(detail, () => draw()),
       briefingPanel(detail, () => draw()),
-      appealPanel(detail, () => draw()),
+      appealPanel(detail, appeal, () => draw()),
       editable ? reqBox : null,
       editable ? h('section', { 'aria-labelledby': 'secs-h' }, h('h2', { id: 'secs-h' }, t('my.sections')), sections) : null,
       documentsPanel('cases', id, { canUpload: editable, markings: ['Unclassified'] }),

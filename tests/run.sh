@@ -83,11 +83,33 @@ run_make_check() {
 }
 
 # ---------------------------------------------------------------------------
+# Add the counts of a runner whose output ends with "N passed, M failed" (the
+# policy fixtures, the browser tests) to PASSED and FAILED; output that does
+# not end so counts as one failure. Print the summary line, or, when
+# something failed, every line but the passing ones. Takes a label and the
+# runner's output.
+add_counts() {
+	local label=$1 out=$2 line
+	line=$(tail -n 1 <<<"$out")
+	if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		PASSED=$((PASSED + BASH_REMATCH[1]))
+		FAILED=$((FAILED + BASH_REMATCH[2]))
+	else
+		FAILED=$((FAILED + 1))
+	fi
+	if [[ ! $line =~ ^[0-9]+\ passed,\ 0\ failed$ ]]; then
+		vetd_say "$label:"
+		grep -v '^PASS' <<<"$out" >&2 || true
+	else
+		vetd_say "$label: $line"
+	fi
+}
+
 # The policies' own fixtures, run in vetd's sandbox by `vetctl policy test`:
 # the default set, and the example organization northbridge-nuclear with its
 # site plant-a. Each run ends with "N passed, M failed", added to the totals.
 run_policy_tests() {
-	local dir conf set out line
+	local dir conf set out
 	dir=$(mktemp -d /tmp/vetd-policy-tests.XXXXXX)
 	conf="$dir/vetd.conf"
 	cat >"$conf" <<EOF
@@ -102,19 +124,7 @@ EOF
 	for set in "default" "northbridge" "northbridge --site plant-a"; do
 		# shellcheck disable=SC2086 # set holds the arguments
 		out=$(./core/vetctl -f "$conf" policy test $set 2>&1) || true
-		line=$(tail -n 1 <<<"$out")
-		if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-			PASSED=$((PASSED + BASH_REMATCH[1]))
-			FAILED=$((FAILED + BASH_REMATCH[2]))
-		else
-			FAILED=$((FAILED + 1))
-		fi
-		if [[ ! $line =~ ^[0-9]+\ passed,\ 0\ failed$ ]]; then
-			vetd_say "policy test $set:"
-			grep -v '^PASS' <<<"$out" >&2 || true
-		else
-			vetd_say "policy test $set: $line"
-		fi
+		add_counts "policy test $set" "$out"
 	done
 	rm -rf -- "$dir"
 }
@@ -125,7 +135,7 @@ EOF
 # prints a PASS or FAIL line per test and ends with "N passed, M failed",
 # added to the totals; its screenshots are left in tests/web/artifacts.
 run_web_tests() {
-	local out line
+	local out
 	if ! npm ci --prefix tests/web --no-audit --no-fund --loglevel=error \
 		>/dev/null; then
 		vetd_say "browser tests: npm ci failed in tests/web"
@@ -133,19 +143,8 @@ run_web_tests() {
 		return
 	fi
 	out=$(node tests/web/run.mjs 2>&1) || true
-	line=$(tail -n 1 <<<"$out")
-	if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		PASSED=$((PASSED + BASH_REMATCH[1]))
-		FAILED=$((FAILED + BASH_REMATCH[2]))
-	else
-		FAILED=$((FAILED + 1))
-	fi
-	if [[ ! $line =~ ^[0-9]+\ passed,\ 0\ failed$ ]]; then
-		vetd_say "browser tests:"
-		grep -v '^PASS' <<<"$out" >&2 || true
-	else
-		vetd_say "browser tests: $line (screenshots in tests/web/artifacts)"
-	fi
+	add_counts "browser tests" "$out"
+	vetd_say "browser tests: screenshots in tests/web/artifacts"
 }
 # ---------------------------------------------------------------------------
 

@@ -159,7 +159,7 @@ function recommendation(detail, reload) {
       (r.flags || []).length ? [h('h3', null, t('rec.flags')), h('ul', null, r.flags.map((f) => h('li', null, typeof f === 'string' ? f : f.text || JSON.stringify(f))))] : null,
       (r.restrictions || []).length ? [h('h3', null, t('rec.restrictions')), h('ul', null, r.restrictions.map((x) => h('li', null, typeof x === 'string' ? x : `${x.type}: ${x.detail || ''}`)))] : null,
       h('h3', null, t('rec.would_change')),
-      (r.would_change || []).length ? h('ul', null, r.would_change.map((w) => h('li', null, typeof w === 'string' ? w : w.text || JSON.stringify(w))))
+      (r.would_change || []).length ? h('ul', null, r.would_change.map((w) => h('li', null, typeof w === 'string' ? w : [w.text, ' ', ...(w.cites || []).map((x) => badge(x))])))
         : h('p', { class: 'muted' }, t('rec.nothing_would_change')),
       h('p', { class: 'muted' }, t('rec.made', { date: fmtDate(rec.data.made_on), who: rec.data.by || '' })));
   } else box.append(h('p', { class: 'muted' }, t('rec.none')));

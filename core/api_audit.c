@@ -7,20 +7,42 @@
  */
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "api.h"
 #include "auditspool.h"
 #include "log.h"
+#include "validate.h"
 
-/* A time bound: "YYYY-MM-DD" or a longer ISO 8601 UTC prefix. */
+/*
+ * A time bound: a real date "YYYY-MM-DD", alone or followed by the time of
+ * day of an ISO 8601 UTC timestamp ("T12:30", "T12:30:00.000Z"), hours
+ * and minutes in range. 1 or 0.
+ */
 static int
 time_ok(const char *s)
 {
-	size_t	n = strlen(s);
+	char	day[11];
+	size_t	n = strlen(s), t;
 
-	return n >= 10 && n <= 24 && strspn(s, "0123456789-T:.Z") == n &&
-	    s[4] == '-' && s[7] == '-';
+	if (n < 10 || n > 24)
+		return 0;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (!validate_date(day))
+		return 0;
+	if (n == 10)
+		return 1;
+	t = n - 11;
+	if (s[10] != 'T' || strspn(s + 11, "0123456789:.Z") != t || t < 2)
+		return 0;
+	/* the hour, then the minutes when given */
+	if (s[11] > '2' || (s[11] == '2' && s[12] > '3') ||
+	    !isdigit((unsigned char)s[12]))
+		return 0;
+	return t < 5 || (s[13] == ':' && s[14] <= '5' &&
+	    isdigit((unsigned char)s[14]));
 }
 
 /*

@@ -1147,6 +1147,8 @@ Test(identity, audit_filters_are_checked)
 		{ "before=0", "before" }, { "before=x", "before" },
 		{ "from=yesterday", "from" }, { "to=2024-13", "to" },
 		{ "from=2024-01-01%27%20OR%201=1", "from" }, { "actor=", "actor" },
+		{ "from=2026-13-45", "from" }, { "to=2026-02-30", "to" },
+		{ "from=2026-01-01Z", "from" }, { "to=2026-01-01T25", "to" },
 	};
 	struct vt_who auditor;
 	struct vt_response *r;
@@ -1170,6 +1172,10 @@ Test(identity, audit_filters_are_checked)
 	r = vt_call("GET", "/api/v1/audit?from=2000-01-01&to=2000-01-02", &auditor, NULL, NULL);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	cr_assert_eq(json_array_size(vt_json_get(r, "events")), 0, "%s", r->body);
+	r = vt_call("GET", "/api/v1/audit?from=2000-02-29T00:00:00Z&to=2199-12-31T23:59:59.999Z&limit=1",
+		    &auditor, NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_eq(json_array_size(vt_json_get(r, "events")), 1, "%s", r->body);
 }
 
 /* --- TLS to the directory ----------------------------------------------- */

@@ -150,6 +150,27 @@ export const tests = [
     },
   },
   {
+    name: "the auditor finds the breach's handling in the audit trail; a bad date is refused",
+    async fn(ctx) {
+      ctx.assert(incidentId, 'no report from the first test');
+      const page = await signIn(ctx, 'acme-auditor');
+      await page.getByLabel(/^Target/).fill(`incident:${incidentId}`);
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.getByRole('table').waitFor();
+      const text = await page.getByRole('table').textContent();
+      for (const what of ['user:acme-screening', 'user:acme-cso', 'incident.']) {
+        ctx.assert(text.includes(what), `the trail of incident:${incidentId} does not show ${what}`);
+      }
+      const rows = await page.getByRole('table').locator('tbody tr').count();
+      ctx.assert(rows >= 8, `only ${rows} events for a report taken to closure`);
+      ctx.assert(await page.getByRole('cell', { name: /^incident:/ }).filter({ hasNotText: `incident:${incidentId}` }).count() === 0,
+        'the search shows events of other targets');
+      await ctx.shot(page, 'audit-search');
+      await open(page, ctx, '/audit?from=2026-13-45');
+      await page.locator('main .banner-error').waitFor();
+    },
+  },
+  {
     name: 'the dashboard shows the timeliness chart, the queues and the renewals',
     async fn(ctx) {
       const page = await signIn(ctx, 'acme-cso');

@@ -15,7 +15,9 @@
 # The "documents" measurement uploads a BENCH_DOC_MB MiB PDF to a case
 # through nginx (encrypted and fsynced by vetd) and downloads it again
 # (decrypted), each round, next to a cp of the same file and a cp followed by
-# an fsync of the copy; once after the rounds it uploads a BENCH_DOC_BIG_MB
+# an fsync of the copy, and next to vetd's crypto alone on the same bytes in
+# memory (aeadspeed: encryption with the SHA-256, decryption), the ceiling
+# of either direction; once after the rounds it uploads a BENCH_DOC_BIG_MB
 # MiB document while sampling the workers' resident memory. vetd's
 # documents.max_size is 2 GiB here, and so is the body limit of nginx's
 # document upload location (in a copy of conf/vetd-locations.conf).
@@ -26,8 +28,8 @@
 # report after another, for BENCH_INCIDENT_DURATION seconds a round, and
 # raw single-row commits (sqlitecommit) for as long in the same round.
 #
-# Environment: VETD_BIN, VETCTL_BIN, BARE_BIN, VETD_SRCDIR (set by make
-# bench), NGINX_BIN (default /usr/sbin/nginx), WRK_BIN
+# Environment: VETD_BIN, VETCTL_BIN, BARE_BIN, SQLITECOMMIT_BIN,
+# AEADSPEED_BIN, VETD_SRCDIR (set by make bench), NGINX_BIN (default /usr/sbin/nginx), WRK_BIN
 # (default wrk), BENCH_ROUNDS (5), BENCH_DURATION (seconds a round, 5),
 # BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_WORKERS (vetd's workers,
 # 2), BENCH_UPDATE_CLIENTS (4), BENCH_ONLY (names of the measurements to
@@ -49,6 +51,7 @@ SLAPD_BIN=${SLAPD_BIN:-/usr/sbin/slapd}
 : "${LDAPBIND_BIN:?LDAPBIND_BIN must name the in-process bind reference (make bench sets it)}"
 : "${POLICYBENCH_BIN:?POLICYBENCH_BIN must name the policy benchmark (make bench sets it)}"
 : "${SQLITECOMMIT_BIN:?SQLITECOMMIT_BIN must name the raw commit reference (make bench sets it)}"
+: "${AEADSPEED_BIN:?AEADSPEED_BIN must name the in-memory crypto reference (make bench sets it)}"
 NGINX_BIN=${NGINX_BIN:-/usr/sbin/nginx}
 WRK_BIN=${WRK_BIN:-wrk}
 ROUNDS=${BENCH_ROUNDS:-5}
@@ -784,7 +787,7 @@ doc_prepare() {
 # later measurement.
 measure_documents() {
 	local src=$workdir/doc.pdf dst=$workdir/doc-copy.pdf bytes=$((DOC_MB * 1048576))
-	local t0 t1 cpr syncr upr downr size
+	local t0 t1 cpr syncr upr downr size aeadenc aeaddec
 	[[ -n $doc_cookie ]] || doc_prepare
 	rm -f "$dst"
 
@@ -816,6 +819,10 @@ measure_documents() {
 	downr=$(doc_rate "$bytes" "$t0" "$t1")
 	rm -f "$dst"
 
+	# the ceiling: vetd's crypto alone on the same bytes, in memory
+	read -r aeadenc aeaddec <<<"$("$AEADSPEED_BIN" "$src")" || die "aeadspeed failed"
+	results[aeadenc]+="$aeadenc "
+	results[aeaddec]+="$aeaddec "
 	results[doccp]+="$cpr "
 	results[docsync]+="$syncr "
 	results[docup]+="$upr "
@@ -995,7 +1002,7 @@ summary() {
 	local health bare me signin whoami rawbind adjud adjref diffs ratio casers updates
 	local raws regms case_ratio upd_ratio ticks me_ratio slow v
 	local incs incraws inc_ratio
-	local cpr syncr upr downr up_cp up_sync down_cp idle peak delta
+	local cpr syncr upr downr up_cp up_sync down_cp idle peak delta aenc adec
 	bare=$(median "${results[bare]:-}")
 	say ""
 	printf '%-32s %16s %10s %8s\n' measurement median target result
@@ -1108,6 +1115,13 @@ summary() {
 		printf '%-32s %11.1f MB/s %10s %8s\n' "document download, $DOC_MB MiB" "$downr" - -
 		printf '%-32s %11.1f MB/s %10s %8s\n' "cp, $DOC_MB MiB" "$cpr" - -
 		printf '%-32s %11.1f MB/s %10s %8s\n' "cp + fsync, $DOC_MB MiB" "$syncr" - -
+		# what the crypto alone allows, before nginx, sockets and disk
+		aenc=$(median "${results[aeadenc]:-}")
+		adec=$(median "${results[aeaddec]:-}")
+		printf '%-32s %11.1f MB/s %10s %8s\n' "encrypt + SHA-256, in memory" "$aenc" - -
+		printf '%-32s %11.1f MB/s %10s %8s\n' "decrypt, in memory" "$adec" - -
+		printf '%-32s %14s   %10s %8s\n' "in-memory decrypt / cp" \
+			"$(awk -v u="$adec" -v c="$cpr" 'BEGIN { printf "%.1f", 100 * u / c }') %" "(ceiling)" -
 		printf '%-32s %14s   %10s %8s\n' "upload / cp" "$up_cp %" "(info)" -
 		v=$(verdict "$up_sync" "$DOC_UPLOAD_TARGET" 'r >= t')
 		judge "$v"

@@ -11,21 +11,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include "clock.h"
+
 #define CHUNK	65536
-
-static double
-now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int
 main(int argc, char *argv[])
@@ -76,7 +68,7 @@ main(int argc, char *argv[])
 	for (pass = 0; pass < 3; pass++) {
 		unsigned char	*c = sealed;
 
-		t0 = now();
+		t0 = bench_now();
 		crypto_secretstream_xchacha20poly1305_init_push(&st, hdr, key);
 		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 		for (off = 0; off < size; off += n) {
@@ -88,10 +80,10 @@ main(int argc, char *argv[])
 			c += clen;
 		}
 		EVP_DigestFinal_ex(md, dig, NULL);
-		r = size / (now() - t0) / 1e6;
+		r = size / (bench_now() - t0) / 1e6;
 		enc = r > enc ? r : enc;
 
-		t0 = now();
+		t0 = bench_now();
 		if (crypto_secretstream_xchacha20poly1305_init_pull(&st, hdr,
 		    key) != 0)
 			return 1;
@@ -107,7 +99,7 @@ main(int argc, char *argv[])
 			}
 			c += n + crypto_secretstream_xchacha20poly1305_ABYTES;
 		}
-		r = size / (now() - t0) / 1e6;
+		r = size / (bench_now() - t0) / 1e6;
 		dec = r > dec ? r : dec;
 	}
 	printf("%.1f %.1f\n", enc, dec);

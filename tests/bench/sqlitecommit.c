@@ -10,18 +10,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <sqlite3.h>
 
-static double
-now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "clock.h"
 
 int
 main(int argc, char *argv[])
@@ -44,8 +36,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "sqlitecommit: %s\n", sqlite3_errmsg(db));
 		return 1;
 	}
-	t0 = now();
-	while (now() - t0 < secs) {
+	t0 = bench_now();
+	while (bench_now() - t0 < secs) {
 		sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 		sqlite3_step(ins);
 		sqlite3_reset(ins);
@@ -53,7 +45,7 @@ main(int argc, char *argv[])
 			return 1;
 		n++;
 	}
-	printf("%.1f\n", n / (now() - t0));
+	printf("%.1f\n", n / (bench_now() - t0));
 	sqlite3_finalize(ins);
 	sqlite3_close(db);
 	return 0;

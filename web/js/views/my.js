@@ -28,9 +28,13 @@ async function listScreen() {
       : h('p', { class: 'banner banner-info' }, t('my.no_cases')),
     (appeals.appeals || []).length ? h('section', null, h('h2', null, t('my.appeals')),
       table(null, [t('appeal.id'), t('common.state'), t('appeal.lodged')],
-        appeals.appeals.map((a) => [String(a.id), badge(has(`appeal.status.${a.status}`) ? t(`appeal.status.${a.status}`) : a.status), fmtDate(a.lodged_on)]))) : null,
+        appeals.appeals.map((a) => [String(a.id), badge(appealStatus(a.status)), fmtDate(a.lodged_on)]))) : null,
     h('section', { class: 'card' }, h('h2', null, t('my.change_title')), h('p', null, t('my.change_text')),
       h('a', { href: href('/incidents/new?type=change_of_circumstances') }, t('my.change_link'))));
+}
+
+function appealStatus(s) {
+  return has(`appeal.status.${s}`) ? t(`appeal.status.${s}`) : s;
 }
 
 // Whole days from today to the due date, as vetd counts them: an answer is
@@ -105,7 +109,7 @@ function appealPanel(detail, appeal, reload) {
   const c = detail.case;
   if (appeal) {
     const box = h('section', { class: 'card', 'aria-labelledby': 'appeal-h' }, h('h2', { id: 'appeal-h' }, t('appeal.yours', { id: appeal.id })),
-      facts([[t('common.state'), badge(has(`appeal.status.${appeal.status}`) ? t(`appeal.status.${appeal.status}`) : appeal.status, appeal.status === 'decided' ? 'ok' : 'warn')],
+      facts([[t('common.state'), badge(appealStatus(appeal.status), appeal.status === 'decided' ? 'ok' : 'warn')],
         [t('appeal.lodged'), fmtDate(appeal.lodged_on)], [t('appeal.grounds'), appeal.grounds], [t('appeal.due_on'), fmtDate(appeal.due_on)],
         [t('appeal.outcome'), appeal.outcome ? t(`appeal.outcome.${appeal.outcome}`) : null], [t('appeal.reasons'), appeal.reasons],
         [t('appeal.decided_on'), fmtDate(appeal.decided_on)]]),
@@ -177,9 +181,13 @@ async function caseScreen({ params }) {
     }
     const c = detail.case;
     const editable = ['draft', 'returned'].includes(c.state);
-    const appeals = editable ? {} : await api.get('/appeals').catch(() => ({}));
-    let appeal = (appeals.appeals || []).find((a) => a.case_id === c.id);
-    if (appeal) appeal = (await api.get(`/appeals/${appeal.id}`).catch(() => ({ appeal }))).appeal;
+    // only a decision can be appealed: no request for the others
+    let appeal;
+    if (detail.sections.decision) {
+      const appeals = await api.get('/appeals').catch(() => ({}));
+      appeal = (appeals.appeals || []).find((a) => a.case_id === c.id);
+      if (appeal) appeal = (await api.get(`/appeals/${appeal.id}`).catch(() => ({ appeal }))).appeal;
+    }
     const reqBox = h('section', { 'aria-labelledby': 'req-h' }, h('h2', { id: 'req-h' }, t('req.title')), await requirementsList(id).catch((e) => errorBanner(e)));
     const stepsBox = h('div');
     const refreshSteps = async () => fill(stepsBox, await transitionsPanel(id, () => draw(), { only: ['submit'] }));
